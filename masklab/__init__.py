@@ -1,0 +1,42 @@
+"""masklab: learn padding and masking in Keras 3 by running it.
+
+The helpers behind the masklab lessons. ``import masklab`` imports neither
+TensorFlow, matplotlib nor ipywidgets: Keras loads when a helper first needs
+it, and the ``plot`` and ``widgets`` submodules load when first used.
+
+Public API:
+    pad_batch, PaddedBatch: pad sequences with keras.utils.pad_sequences and
+        keep the mask and lengths.
+    get_mask, mask_from_lengths, mask_from_values: read and build masks.
+    check: check a lesson exercise.
+Submodules: datasets, plot (matplotlib), widgets (ipywidgets), exercises.
+"""
+
+import importlib
+
+from masklab.exercises import check
+from masklab.masks import get_mask, mask_from_lengths, mask_from_values
+from masklab.padding import PaddedBatch, pad_batch
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "PaddedBatch",
+    "check",
+    "get_mask",
+    "mask_from_lengths",
+    "mask_from_values",
+    "pad_batch",
+]
+
+_LAZY_SUBMODULES = ("datasets", "display", "exercises", "plot", "widgets")
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f"masklab.{name}")
+    raise AttributeError(f"module 'masklab' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY_SUBMODULES))

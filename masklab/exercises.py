@@ -1,0 +1,202 @@
+"""Checkers for the lessons' self-check exercises.
+
+Each lesson ends with a few exercises. The learner writes an answer and calls
+:func:`check`, which says whether it is right and, when it is not, why and
+what to run to see it. No answer yet (``None``) gets a hint, not an error, so
+a fresh notebook runs top to bottom.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+
+import numpy as np
+
+UNANSWERED = "unanswered"
+CORRECT = "correct"
+INCORRECT = "incorrect"
+
+
+@dataclasses.dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer.
+
+    Attributes:
+        exercise: the exercise id, e.g. ``"01.2"``.
+        status: ``"correct"``, ``"incorrect"`` or ``"unanswered"``.
+        message: what was right or wrong, and what to try.
+    """
+
+    exercise: str
+    status: str
+    message: str
+
+    @property
+    def correct(self) -> bool:
+        """True when the answer is right."""
+        return self.status == CORRECT
+
+    def __repr__(self) -> str:
+        mark = {CORRECT: "Correct", INCORRECT: "Not yet", UNANSWERED: "No answer yet"}[self.status]
+        return f"[{self.exercise}] {mark}: {self.message}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Exercise:
+    """One exercise: its id, the question, a hint and a checker.
+
+    ``checker(answer)`` returns ``(correct: bool, message: str)``.
+    """
+
+    id: str
+    question: str
+    hint: str
+    checker: object
+
+
+def _as_bool_grid(answer, shape):
+    array = np.asarray(answer)
+    if array.dtype.kind not in "biu" or array.shape != shape:
+        return None
+    if array.dtype.kind != "b" and not np.isin(array, (0, 1)).all():
+        return None
+    return array.astype(bool)
+
+
+def _lessons_count(answer):
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
+        return False, f"answer with a whole number, got {answer!r}"
+    if answer == 8:
+        return True, "the lessons run from 00_start_here to 07_capstone_japanese_vowels."
+    return False, f"{answer} is not it: count the rows of the lesson map, numbered 00 to 07."
+
+
+def _default_padding(answer):
+    if answer == "pre":
+        return True, "keras.utils.pad_sequences pads (and truncates) at the start unless told otherwise."
+    if answer == "post":
+        return False, ("'post' is a common choice, not the default: run keras.utils.pad_sequences([[1, 2], [3]]) "
+                       "and see on which side the 0 lands.")
+    return False, f"answer 'pre' or 'post', got {answer!r}"
+
+
+_SEQS_01_2 = [[5, 8, 2, 9], [7, 1]]
+
+
+def _pad_by_hand(answer):
+    from keras.utils import pad_sequences
+
+    expected = pad_sequences(_SEQS_01_2, maxlen=3, padding="post", truncating="pre")
+    try:
+        array = np.asarray(answer)
+    except ValueError:
+        array = np.asarray([], dtype=object)
+    if array.shape != (2, 3) or array.dtype.kind not in "iuf":
+        return False, f"the result has 2 rows of 3 numbers (a nested list), got {answer!r}"
+    if np.array_equal(array, expected):
+        return True, "truncating='pre' dropped the 5, padding='post' put the 0 after [7, 1]."
+    for pad in ("pre", "post"):
+        for cut in ("pre", "post"):
+            if np.array_equal(array, pad_sequences(_SEQS_01_2, maxlen=3, padding=pad, truncating=cut)):
+                wrong = []
+                if cut != "pre":
+                    wrong.append("truncating='pre' removes timesteps from the START of a long sequence")
+                if pad != "post":
+                    wrong.append("padding='post' adds the padding at the END")
+                return False, "; ".join(wrong) + "."
+    return False, "compare with keras.utils.pad_sequences(seqs, maxlen=3, padding='post', truncating='pre')."
+
+
+def _input_dim(answer):
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
+        return False, f"answer with a whole number, got {answer!r}"
+    if answer == 51:
+        return True, "ids 0..50 index 51 rows; row 0 is the padding row that mask_zero=True masks."
+    if answer == 50:
+        return False, ("the ids run from 0 (padding) to 50, which is 51 rows: input_dim must be larger than "
+                       "the largest id. Embedding(50, ...) has no row 50.")
+    return False, f"{answer} is not it: input_dim is the number of rows, the largest id + 1."
+
+
+_X_02_1 = [[[0.0, 0.0], [0.0, 1.0], [0.0, 0.0], [2.0, 0.0]]]
+
+
+def _masking_rule(answer):
+    grid = _as_bool_grid(answer, (1, 4))
+    if grid is None:
+        grid = _as_bool_grid([answer] if np.ndim(answer) == 1 else answer, (1, 4))
+    if grid is None:
+        return False, f"answer with 4 booleans (one per timestep), got {answer!r}"
+    expected = np.array([[False, True, False, True]])
+    if np.array_equal(grid, expected):
+        return True, "a timestep is masked only when ALL its features equal mask_value."
+    if np.array_equal(grid, np.array([[False, False, False, False]])):
+        return False, ("a timestep is masked only when ALL features equal mask_value; [0., 1.] has a non-zero "
+                       "feature, so Masking keeps it.")
+    return False, "run masklab.mask_from_values(x, 0.0) or Masking(0.0) on x and compare step by step."
+
+
+def _mask_zero_zeros(answer):
+    if not isinstance(answer, (bool, np.bool_)):
+        return False, f"answer True or False, got {answer!r}"
+    if not answer:
+        return True, "the output at index 0 is row 0 of the embedding matrix; the mask travels beside it."
+    return False, ("run it: Embedding(5, 2, mask_zero=True)(np.array([[0]])) returns row 0 of the weights, "
+                   "not zeros. mask_zero only attaches a mask for later layers.")
+
+
+def _mask_from_lengths(answer):
+    grid = _as_bool_grid(answer, (2, 4))
+    if grid is None:
+        return False, f"answer with 2 rows of 4 booleans, got {answer!r}"
+    pre = np.array([[False, True, True, True], [False, False, False, True]])
+    if np.array_equal(grid, pre):
+        return True, "with padding='pre' the real timesteps are the last ones of each row."
+    if np.array_equal(grid, pre[:, ::-1]):
+        return False, "that is the mask for padding='post'; with 'pre' the padding comes first."
+    return False, "each row has exactly `length` True values; check masklab.mask_from_lengths([3, 1], 4, padding='pre')."
+
+
+EXERCISES = {
+    e.id: e
+    for e in [
+        Exercise("00.1", "How many lesson notebooks does masklab have?",
+                 "count the rows of the lesson map", _lessons_count),
+        Exercise("01.1", "Which padding side does keras.utils.pad_sequences use by default: 'pre' or 'post'?",
+                 "call it on [[1, 2], [3]] without arguments", _default_padding),
+        Exercise("01.2", "Pad [[5, 8, 2, 9], [7, 1]] with maxlen=3, padding='post', truncating='pre' (nested list).",
+                 "truncate first, then pad", _pad_by_hand),
+        Exercise("01.3", "Words have ids 1..50 and 0 is padding. What input_dim does Embedding(mask_zero=True) need?",
+                 "input_dim is a number of rows", _input_dim),
+        Exercise("02.1", "The mask Masking(mask_value=0.0) computes for x = [[[0,0],[0,1],[0,0],[2,0]]]?",
+                 "one boolean per timestep", _masking_rule),
+        Exercise("02.2", "True or False: Embedding(mask_zero=True) outputs zero vectors at padded positions.",
+                 "look at the output values, not the mask", _mask_zero_zeros),
+        Exercise("02.3", "The mask of lengths [3, 1] padded to maxlen=4 with padding='pre'?",
+                 "2 rows of 4 booleans", _mask_from_lengths),
+    ]
+}
+
+
+def check(exercise: str, answer) -> Feedback:
+    """Check a learner's answer to a lesson exercise.
+
+    Args:
+        exercise: exercise id such as ``"01.2"`` (lesson number, then
+            exercise number), as printed in the lesson.
+        answer: the learner's answer; ``None`` means not answered yet.
+
+    Returns:
+        :class:`Feedback`; its ``repr`` is the message shown in the notebook.
+
+    Raises:
+        ValueError: ``exercise`` is not a known id (the message lists them).
+    """
+    if exercise not in EXERCISES:
+        raise ValueError(f"exercise must be one of {sorted(EXERCISES)}, got {exercise!r}")
+    item = EXERCISES[exercise]
+    if answer is None or answer is Ellipsis:
+        return Feedback(exercise, UNANSWERED, f"{item.question} Hint: {item.hint}.")
+    ok, message = item.checker(answer)
+    return Feedback(exercise, CORRECT if ok else INCORRECT, message)

@@ -1,0 +1,142 @@
+"""Read the mask Keras attached to a tensor, and build masks by rule.
+
+A Keras mask is a bool tensor of shape ``(batch, timesteps)``: ``True`` marks a
+timestep that holds data, ``False`` one that later layers should skip. A
+mask-generating layer (``Embedding(mask_zero=True)``, ``Masking``) does not
+return it; it attaches it to its output tensor. In Keras 3.15 it is stored in
+the private attribute ``_keras_mask``, read through the also-private helper
+``keras.src.backend.common.masking.get_keras_mask`` (added in Keras 3.6).
+:func:`get_mask` is masklab's one place that touches that private access, so
+lessons never print private attributes and a Keras change is fixed here once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from masklab import _validate
+
+
+def _attached_mask(tensor):
+    """Return the mask Keras attached to ``tensor`` (a backend tensor) or None."""
+    try:
+        from keras.src.backend.common.masking import get_keras_mask
+    except ImportError:  # Keras < 3.6 or a future layout: fall back to the attribute
+        return getattr(tensor, "_keras_mask", None)
+    return get_keras_mask(tensor)
+
+
+def get_mask(tensor):
+    """Return the mask Keras attached to a layer's output, as NumPy.
+
+    Args:
+        tensor: the output of a Keras layer or model called eagerly on data
+            (a TensorFlow, JAX or torch tensor). A NumPy array never carries a
+            mask.
+
+    Returns:
+        bool ``np.ndarray`` of shape ``(batch, timesteps)`` (``True`` =
+        keep), or ``None`` when no mask is attached.
+
+    Raises:
+        TypeError: ``tensor`` is a symbolic ``KerasTensor`` (built by
+            ``keras.Input``), which has no values; call the layer on data.
+
+    Example:
+
+    >>> out = keras.layers.Embedding(5, 2, mask_zero=True)(np.array([[1, 0]]))
+    >>> get_mask(out)
+    array([[ True, False]])
+    """
+    if type(tensor).__name__ == "KerasTensor":
+        raise TypeError(
+            "tensor is a symbolic KerasTensor (from keras.Input) and has no values; "
+            "call the layer on real data (a NumPy array) and pass its output"
+        )
+    mask = _attached_mask(tensor)
+    if mask is None:
+        return None
+    return np.asarray(mask.numpy() if hasattr(mask, "numpy") else mask).astype(bool)
+
+
+def mask_from_lengths(lengths, maxlen=None, *, padding="post"):
+    """Build the mask of a padded batch from the sequence lengths.
+
+    Args:
+        lengths: 1-D non-negative ints, shape ``(batch,)``: real timesteps
+            per row.
+        maxlen: positive int, timesteps per row; ``None`` uses
+            ``max(lengths)``. Must be at least ``max(lengths)``.
+        padding: ``"post"`` (real steps first, as in a right-padded batch)
+            or ``"pre"`` (real steps last, ``keras.utils.pad_sequences``'s
+            default).
+
+    Returns:
+        bool ``np.ndarray`` of shape ``(batch, maxlen)``.
+
+    Raises:
+        TypeError: ``lengths`` does not hold integers.
+        ValueError: ``lengths`` is not 1-D, is negative or exceeds
+            ``maxlen``; ``maxlen`` is not a positive integer; ``padding`` is
+            not ``"pre"``/``"post"``.
+
+    Example:
+
+    >>> mask_from_lengths([3, 1], 4, padding="pre").astype(int).tolist()
+    [[0, 1, 1, 1], [0, 0, 0, 1]]
+    """
+    lengths = _validate.to_numpy("lengths", lengths)
+    _validate.rank("lengths", lengths, 1, "(batch,)")
+    if lengths.dtype.kind == "f" and lengths.size and np.all(np.mod(lengths, 1) == 0):
+        lengths = lengths.astype(np.int64)
+    if lengths.size and lengths.dtype.kind not in "iu":
+        raise TypeError(f"lengths must hold integers, got dtype {lengths.dtype}: {_validate._show(lengths.tolist())}")
+    if lengths.size and lengths.min() < 0:
+        raise ValueError(f"lengths must be non-negative, got {lengths.min()} in {_validate._show(lengths.tolist())}")
+    padding = _validate.side("padding", padding)
+    longest = int(lengths.max()) if lengths.size else 0
+    if maxlen is None:
+        maxlen = max(longest, 1)
+    maxlen = _validate.positive_int("maxlen", maxlen)
+    if longest > maxlen:
+        raise ValueError(f"lengths must not exceed maxlen={maxlen}, got a length of {longest}")
+    steps = np.arange(maxlen)
+    if padding == "post":
+        return steps[None, :] < lengths[:, None]
+    return steps[None, :] >= (maxlen - lengths)[:, None]
+
+
+def mask_from_values(x, mask_value=0.0):
+    """Apply the ``keras.layers.Masking`` rule to a batch of feature vectors.
+
+    A timestep is masked (``False``) only when **all** its features equal
+    ``mask_value``; a single non-equal feature keeps it. This is the rule in
+    Keras 3's ``Masking.compute_mask``: ``any(inputs != mask_value, axis=-1)``.
+
+    Args:
+        x: array, nested list or tensor of shape ``(batch, timesteps,
+            features)``, numeric.
+        mask_value: real number that marks padding.
+
+    Returns:
+        bool ``np.ndarray`` of shape ``(batch, timesteps)``.
+
+    Raises:
+        TypeError: ``x`` is not numeric; ``mask_value`` is not a number.
+        ValueError: ``x`` is not rank 3 (for token ids of shape
+            ``(batch, timesteps)`` the ``Embedding(mask_zero=True)`` rule is
+            simply ``ids != 0``).
+
+    Example:
+
+    >>> mask_from_values([[[1.0, 0.0], [0.0, 0.0]]]).tolist()
+    [[True, False]]
+    """
+    x = _validate.numeric("x", _validate.to_numpy("x", x), allow_bool=True)
+    if x.ndim != 3:
+        raise ValueError(
+            f"x must have shape (batch, timesteps, features), got shape {x.shape} (rank {x.ndim}); "
+            "for token ids of shape (batch, timesteps) the Embedding(mask_zero=True) rule is ids != 0"
+        )
+    mask_value = _validate.real_number("mask_value", mask_value)
+    return np.any(x != mask_value, axis=-1)

@@ -1,0 +1,188 @@
+"""Padded batches that keep values, mask and lengths together.
+
+Keras layers need rectangular tensors, so variable-length sequences are padded
+(or truncated) to a common number of timesteps with
+``keras.utils.pad_sequences``. That function returns only the padded values;
+which cells are padding is then implicit. :func:`pad_batch` calls
+``pad_sequences`` and also records the *mask* (``True`` at real timesteps)
+and the *lengths*, computed from the sequences themselves, so they stay right
+even when a real value equals the padding value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+
+import numpy as np
+
+from masklab import _validate
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class PaddedBatch:
+    """A padded batch of sequences with its mask and lengths.
+
+    Attributes:
+        values: NumPy array of shape ``(batch, maxlen)`` or
+            ``(batch, maxlen, *features)``, the output of
+            ``keras.utils.pad_sequences``.
+        mask: bool array of shape ``(batch, maxlen)``: ``True`` where a
+            timestep holds real data, ``False`` where it is padding.
+        lengths: int array of shape ``(batch,)``: real timesteps kept in each
+            row (after truncation).
+        original_lengths: int array of shape ``(batch,)``: timesteps before
+            truncation.
+        padding: ``"pre"`` or ``"post"``, where the padding went.
+        truncating: ``"pre"`` or ``"post"``, where long sequences were cut.
+        value: the padding value.
+
+    A ``PaddedBatch`` shows itself as a coloured grid in a notebook.
+    """
+
+    values: np.ndarray
+    mask: np.ndarray
+    lengths: np.ndarray
+    original_lengths: np.ndarray
+    padding: str
+    truncating: str
+    value: float
+
+    @property
+    def maxlen(self) -> int:
+        """Number of timesteps per row (``values.shape[1]``)."""
+        return int(self.values.shape[1])
+
+    @property
+    def truncated(self) -> np.ndarray:
+        """bool array ``(batch,)``: rows that lost timesteps to truncation."""
+        return self.original_lengths > self.lengths
+
+    @property
+    def padding_fraction(self) -> float:
+        """Fraction of the ``batch * maxlen`` timesteps that are padding (0..1)."""
+        return float(1.0 - self.mask.mean()) if self.mask.size else 0.0
+
+    def __repr__(self) -> str:
+        return (
+            f"PaddedBatch(shape={self.values.shape}, dtype={self.values.dtype}, padding={self.padding!r}, "
+            f"truncating={self.truncating!r}, value={self.value!r}, lengths={self.lengths.tolist()})"
+        )
+
+    def _repr_html_(self) -> str:
+        from masklab.display import batch_to_html
+
+        return batch_to_html(self)
+
+
+def _check_sequences(sequences, dtype: np.dtype):
+    if isinstance(sequences, (str, bytes)) or not hasattr(sequences, "__len__"):
+        raise TypeError(
+            f"sequences must be a list of sequences (lists or arrays), got {_validate._show(sequences)}"
+        )
+    if len(sequences) == 0:
+        raise ValueError("sequences must hold at least one sequence, got an empty list")
+    arrays = []
+    sample_shape = None
+    for i, seq in enumerate(sequences):
+        if isinstance(seq, (str, bytes)) or not hasattr(seq, "__len__"):
+            raise TypeError(
+                f"sequences[{i}] must be a list or array of timesteps, got {_validate._show(seq)}; "
+                "for a single sequence pass [sequence]"
+            )
+        try:
+            arr = np.asarray(seq)
+        except ValueError as error:
+            raise ValueError(f"sequences[{i}] has timesteps of different shapes: {error}") from error
+        if arr.size and arr.dtype.kind not in "biuf":
+            raise TypeError(
+                f"sequences[{i}] must hold numbers, got {_validate._show(seq)} (dtype {arr.dtype}); "
+                "turn text into token ids first, e.g. with keras.layers.TextVectorization"
+            )
+        if len(seq) and sample_shape is None:
+            sample_shape = arr.shape[1:]
+        elif len(seq) and arr.shape[1:] != sample_shape:
+            raise ValueError(
+                f"sequences[{i}] has timesteps of shape {arr.shape[1:]}, but earlier sequences have "
+                f"timesteps of shape {sample_shape}"
+            )
+        if arr.size and dtype.kind in "iu" and arr.dtype.kind == "f" and not np.all(np.mod(arr, 1) == 0):
+            raise ValueError(
+                f"sequences[{i}] holds non-integer values (for example {arr[np.mod(arr, 1) != 0].flat[0].item()!r}) "
+                f"but dtype is {dtype}; pass dtype='float32' to keep them"
+            )
+        arrays.append(arr)
+    return arrays
+
+
+def pad_batch(sequences, maxlen=None, *, padding="pre", truncating="pre", value=0, dtype="int32") -> PaddedBatch:
+    """Pad (and truncate) sequences to one length, keeping mask and lengths.
+
+    The values come from ``keras.utils.pad_sequences`` with the same
+    arguments and the same defaults (``padding="pre"``, ``truncating="pre"``,
+    ``value=0``, ``dtype="int32"``), so what you see here is exactly what Keras
+    produces.
+
+    Args:
+        sequences: list of ``n`` sequences. Each is a list or array of
+            timesteps: scalars (token ids) or equal-shaped arrays (feature
+            vectors, e.g. ``(frames, 12)`` for JapaneseVowels). Sequences may
+            be empty.
+        maxlen: positive int, timesteps per row after padding; ``None`` uses
+            the longest sequence.
+        padding: ``"pre"`` (pad at the start) or ``"post"`` (pad at the end).
+        truncating: ``"pre"`` (drop the first timesteps of long sequences) or
+            ``"post"`` (drop the last ones).
+        value: real number written into padding cells.
+        dtype: NumPy dtype of ``values``; integer dtypes refuse non-integer
+            data instead of silently truncating it as ``pad_sequences`` does.
+
+    Returns:
+        A :class:`PaddedBatch` with ``values`` of shape ``(n, maxlen, ...)``
+        and dtype ``dtype``, ``mask`` bool ``(n, maxlen)``, ``lengths`` int
+        ``(n,)``.
+
+    Raises:
+        TypeError: ``sequences`` is not a list of sequences, or holds
+            non-numbers; ``value`` is not a real number.
+        ValueError: ``maxlen`` is not a positive integer; ``padding`` or
+            ``truncating`` is not ``"pre"``/``"post"``; timesteps differ in
+            shape; non-integer data with an integer ``dtype``.
+
+    Example:
+
+    >>> batch = pad_batch([[3, 1, 4], [1, 5]], padding="post")
+    >>> batch.values.tolist(), batch.mask.tolist()
+    ([[3, 1, 4], [1, 5, 0]], [[True, True, True], [True, True, False]])
+    """
+    maxlen = _validate.positive_int("maxlen", maxlen, allow_none=True)
+    padding = _validate.side("padding", padding)
+    truncating = _validate.side("truncating", truncating)
+    value = _validate.real_number("value", value)
+    try:
+        np_dtype = np.dtype(dtype)
+    except TypeError as error:
+        raise TypeError(f"dtype must be a NumPy dtype such as 'int32' or 'float32', got {dtype!r}") from error
+    if np_dtype.kind not in "iuf":
+        raise TypeError(f"dtype must be an integer or float dtype, got {dtype!r}")
+    if np_dtype.kind in "iu" and not float(value).is_integer():
+        raise ValueError(f"value must be an integer when dtype is {np_dtype}, got {value!r}")
+    arrays = _check_sequences(sequences, np_dtype)
+
+    from keras.utils import pad_sequences  # imported here: `import masklab` stays light
+
+    original = np.array([len(a) for a in arrays], dtype=np.int64)
+    if maxlen is None:
+        if original.max() == 0:
+            raise ValueError("sequences are all empty, so maxlen cannot be inferred; pass maxlen")
+        maxlen = int(original.max())
+    values = pad_sequences(
+        arrays, maxlen=maxlen, dtype=np_dtype, padding=padding, truncating=truncating, value=value
+    )
+    lengths = np.minimum(original, maxlen)
+    from masklab.masks import mask_from_lengths
+
+    mask = mask_from_lengths(lengths, maxlen, padding=padding)
+    if isinstance(value, numbers.Integral):
+        value = int(value)
+    return PaddedBatch(values, mask, lengths, original, padding, truncating, value)

@@ -1,0 +1,65 @@
+import numpy as np
+import pytest
+
+from masklab import check
+from masklab.exercises import EXERCISES
+
+RIGHT = {
+    "00.1": 8,
+    "01.1": "pre",
+    "01.2": [[8, 2, 9], [7, 1, 0]],
+    "01.3": 51,
+    "02.1": [False, True, False, True],
+    "02.2": False,
+    "02.3": [[False, True, True, True], [False, False, False, True]],
+}
+
+
+def test_every_exercise_has_a_right_answer_here():
+    assert set(RIGHT) == set(EXERCISES)
+
+
+@pytest.mark.parametrize("exercise", sorted(RIGHT))
+def test_right_answers_pass(exercise):
+    feedback = check(exercise, RIGHT[exercise])
+    assert feedback.correct, feedback
+    assert repr(feedback).startswith(f"[{exercise}] Correct:")
+
+
+@pytest.mark.parametrize("exercise", sorted(RIGHT))
+def test_no_answer_gives_the_question_and_a_hint(exercise):
+    feedback = check(exercise, None)
+    assert feedback.status == "unanswered" and not feedback.correct
+    assert "Hint:" in feedback.message
+
+
+@pytest.mark.parametrize(
+    "exercise, answer, says",
+    [
+        ("00.1", 7, "numbered 00 to 07"),
+        ("00.1", "8", "whole number"),
+        ("01.1", "post", "not the default"),
+        ("01.1", "left", "answer 'pre' or 'post'"),
+        ("01.2", [[5, 8, 2], [7, 1, 0]], "START of a long sequence"),
+        ("01.2", [[8, 2, 9], [0, 7, 1]], "padding at the END"),
+        ("01.2", [[1, 2]], "2 rows of 3"),
+        ("01.3", 50, "no row 50"),
+        ("01.3", 52, "largest id + 1"),
+        ("02.1", [False, False, False, False], "ALL features"),
+        ("02.1", "yes", "4 booleans"),
+        ("02.2", True, "not zeros"),
+        ("02.2", "no", "True or False"),
+        ("02.3", [[True, True, True, False], [True, False, False, False]], "padding='post'"),
+        ("02.3", np.ones((2, 4), bool), "exactly `length` True"),
+    ],
+)
+def test_wrong_answers_get_a_helpful_message(exercise, answer, says):
+    feedback = check(exercise, answer)
+    assert feedback.status == "incorrect"
+    assert says in feedback.message
+    assert repr(feedback).startswith(f"[{exercise}] Not yet:")
+
+
+def test_unknown_exercise():
+    with pytest.raises(ValueError, match=r"exercise must be one of \['00.1', .*got '9.9'"):
+        check("9.9", 1)

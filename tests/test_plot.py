@@ -1,0 +1,47 @@
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+from masklab import pad_batch  # noqa: E402
+from masklab.plot import plot_mask, plot_padded_batch  # noqa: E402
+
+
+def test_plot_padded_batch_draws_one_patch_per_padding_cell():
+    fig, ax = plt.subplots()
+    b = pad_batch([[3, 1, 4], [1], [2, 2]], padding="post")
+    image = plot_padded_batch(b, ax=ax)
+    assert image.axes is ax
+    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch() == "///"]
+    assert len(hatched) == 3
+    shown = image.get_array()
+    assert shown.mask.tolist() == (~b.mask).tolist()
+    assert len(ax.texts) == 9
+    plt.close(fig)
+
+
+def test_plot_padded_batch_rank3_and_new_figure():
+    b = pad_batch([np.ones((2, 3), "float32"), np.ones((1, 3), "float32")], dtype="float32")
+    image = plot_padded_batch(b, feature=2, annotate=False)
+    assert image.get_array().shape == (2, 2) and not image.axes.texts
+    plt.close(image.axes.figure)
+
+
+def test_plot_mask():
+    image = plot_mask([[True, False, True]])
+    assert image.get_array().tolist() == [[1, 0, 1]]
+    plt.close(image.axes.figure)
+
+
+def test_plot_bad_inputs():
+    with pytest.raises(TypeError, match="batch must be a masklab.PaddedBatch.*got list"):
+        plot_padded_batch([[1, 2]])
+    with pytest.raises(ValueError, match=r"mask must have shape \(batch, timesteps\), got shape \(3,\)"):
+        plot_mask([True, False, True])
+    with pytest.raises(ValueError, match="mask must hold booleans or 0/1"):
+        plot_mask([[0, 2]])
+    with pytest.raises(TypeError, match="mask must hold numbers"):
+        plot_mask([["a"]])

@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+
+from masklab.datasets import japanese_vowels
+from masklab.widgets import PaddingExplorer
+
+
+def test_maxlen_change_updates_batch_grid_and_mask():
+    explorer = PaddingExplorer([[3, 1, 4, 1, 5], [9, 2]])
+    before = explorer.grid.value
+    assert explorer.batch.values.tolist() == [[3, 1, 4, 1, 5], [0, 0, 0, 9, 2]]
+    explorer.maxlen.value = 3
+    assert explorer.batch.values.tolist() == [[4, 1, 5], [0, 9, 2]]
+    assert explorer.batch.mask.tolist() == [[True] * 3, [False, True, True]]
+    assert explorer.grid.value != before
+    assert explorer.grid.value.count('data-pad="1"') == 1
+    assert "truncated rows</b>: 1" in explorer.summary.value
+
+
+def test_sides_and_value_controls():
+    explorer = PaddingExplorer([[3, 1, 4, 1, 5], [9, 2]], maxlen=3)
+    explorer.padding.value = "post"
+    explorer.truncating.value = "post"
+    explorer.value.value = 7
+    assert explorer.batch.values.tolist() == [[3, 1, 4], [9, 2, 7]]
+    assert explorer.batch.padding == "post" and explorer.batch.value == 7
+
+
+def test_real_feature_sequences():
+    (x_train, _), _ = japanese_vowels.load_data()
+    explorer = PaddingExplorer(x_train[:4], row_labels=["a", "b", "c", "d"])
+    assert explorer.batch.values.dtype == np.float32
+    assert explorer.maxlen.max == max(len(x) for x in x_train[:4]) + 2
+    explorer.maxlen.value = 8
+    assert explorer.batch.values.shape == (4, 8, 12)
+    assert explorer.batch.lengths.tolist() == [8, 8, 8, 8]
+
+
+def test_bad_initial_arguments():
+    with pytest.raises(ValueError, match="padding must be 'pre' or 'post', got 'middle'"):
+        PaddingExplorer([[1, 2]], padding="middle")
+    with pytest.raises(ValueError, match="maxlen must be a positive integer or None, got 0"):
+        PaddingExplorer([[1, 2]], maxlen=0)
+    with pytest.raises(TypeError, match="sequences must be a list of sequences"):
+        PaddingExplorer(3)
