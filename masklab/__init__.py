@@ -9,11 +9,13 @@ Public API:
         keep the mask and lengths.
     get_mask, mask_from_lengths, mask_from_values: read and build masks.
     check: check a lesson exercise.
+    quiet_stderr: import TensorFlow without its C++ start-up lines.
 Submodules: datasets, plot (matplotlib), widgets (ipywidgets), exercises.
 """
 
 import importlib
 
+from masklab.environment import quiet_stderr
 from masklab.exercises import check
 from masklab.masks import get_mask, mask_from_lengths, mask_from_values
 from masklab.padding import PaddedBatch, pad_batch
@@ -27,9 +29,10 @@ __all__ = [
     "mask_from_lengths",
     "mask_from_values",
     "pad_batch",
+    "quiet_stderr",
 ]
 
-_LAZY_SUBMODULES = ("datasets", "display", "exercises", "plot", "widgets")
+_LAZY_SUBMODULES = ("datasets", "display", "plot", "widgets")
 
 
 def __getattr__(name):

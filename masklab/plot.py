@@ -15,7 +15,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch, Rectangle
 
 from masklab import _validate
-from masklab.display import KEEP, PAD, SKIP
+from masklab.display import KEEP, PAD, REAL, SKIP
 from masklab.padding import PaddedBatch
 
 
@@ -27,7 +27,7 @@ def _axes(ax, batch_rows: int, cols: int):
     return ax
 
 
-def plot_padded_batch(batch, ax=None, *, feature: int = 0, annotate=None, title=None, cmap="viridis"):
+def plot_padded_batch(batch, ax=None, *, feature: int = 0, annotate=None, title=None, cmap=None):
     """Draw a padded batch as a grid: rows are sequences, columns timesteps.
 
     Args:
@@ -38,7 +38,9 @@ def plot_padded_batch(batch, ax=None, *, feature: int = 0, annotate=None, title=
         annotate: write each value in its cell; None does so when the grid
             has at most 12 rows and 30 columns.
         title: axes title; None describes padding and truncating.
-        cmap: colormap for real timesteps.
+        cmap: colormap for real timesteps; None colours token ids (integers,
+            which have no order worth a colour scale) uniformly light blue,
+            and floats with ``"viridis"``.
 
     Returns:
         ``matplotlib.image.AxesImage`` of the real (unmasked) values; the
@@ -53,6 +55,8 @@ def plot_padded_batch(batch, ax=None, *, feature: int = 0, annotate=None, title=
     rows, cols = values.shape
     ax = _axes(ax, rows, cols)
     shown = np.ma.masked_array(values.astype(float), mask=~batch.mask)
+    if cmap is None:
+        cmap = ListedColormap([REAL]) if values.dtype.kind in "iu" else "viridis"
     image = ax.imshow(shown, cmap=cmap, aspect="auto", interpolation="nearest")
     for i, t in zip(*np.nonzero(~batch.mask)):
         ax.add_patch(Rectangle((t - 0.5, i - 0.5), 1, 1, facecolor=PAD, edgecolor="#9a9a9a", hatch="///", lw=0))
@@ -63,7 +67,11 @@ def plot_padded_batch(batch, ax=None, *, feature: int = 0, annotate=None, title=
             for t in range(cols):
                 v = values[i, t]
                 text = f"{v:.1f}" if values.dtype.kind == "f" else str(v)
-                ax.text(t, i, text, ha="center", va="center", fontsize=8, color="#333" if not batch.mask[i, t] else "k")
+                color = "#555"
+                if batch.mask[i, t]:
+                    r, g, b, _ = image.cmap(image.norm(v))
+                    color = "k" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "w"
+                ax.text(t, i, text, ha="center", va="center", fontsize=8, color=color)
     ax.set_xlabel("timestep")
     ax.set_ylabel("sequence")
     ax.set_xticks(range(cols))
