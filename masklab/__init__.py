@@ -8,6 +8,7 @@ Public API:
     pad_batch, PaddedBatch: pad sequences with keras.utils.pad_sequences and
         keep the mask and lengths.
     get_mask, mask_from_lengths, mask_from_values: read and build masks.
+    check_token_ids: name the token ids that fall outside an Embedding.
     check: check a lesson exercise.
     quiet_stderr: import TensorFlow without its C++ start-up lines.
 Submodules: datasets, plot (matplotlib), widgets (ipywidgets), exercises.
@@ -19,12 +20,14 @@ from masklab.environment import quiet_stderr
 from masklab.exercises import check
 from masklab.masks import get_mask, mask_from_lengths, mask_from_values
 from masklab.padding import PaddedBatch, pad_batch
+from masklab.vocab import check_token_ids
 
 __version__ = "0.1.0"
 
 __all__ = [
     "PaddedBatch",
     "check",
+    "check_token_ids",
     "get_mask",
     "mask_from_lengths",
     "mask_from_values",

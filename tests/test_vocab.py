@@ -1,0 +1,79 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from masklab import check_token_ids
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [[1, 2, 0]],
+        np.array([[0, 4], [3, 1]], dtype="int64"),
+        np.array([[0.0, 4.0]], dtype="float32"),  # whole-number floats, as from keras.Input
+        tf.constant([[2, 3]]),
+        tf.ragged.constant([[1, 2, 3], [4]]),
+        [[1, 2, 3], [4]],
+        np.array([], dtype="int32"),
+    ],
+)
+def test_valid_ids_return_none(ids):
+    assert check_token_ids(ids, 5) is None
+
+
+def test_out_of_range_names_positions_values_and_input_dim():
+    with pytest.raises(ValueError) as info:
+        check_token_ids([[5, 3, 1], [1, 2, 3]], 1)
+    message = str(info.value)
+    assert message.startswith("6 token ids outside [0, 1) for Embedding(input_dim=1): ids[0, 0] = 5, ids[0, 1] = 3, ")
+    assert "(and 1 more)" in message
+    assert "largest id (5)" in message
+
+
+def test_negative_id():
+    with pytest.raises(ValueError, match=r"1 token id outside \[0, 4\).*ids\[1\] = -1\..*-1 silently selects the last row"):
+        check_token_ids([0, -1, 3], 4)
+
+
+def test_ragged_positions_and_tensor():
+    with pytest.raises(ValueError, match=r"ids\[1, 2\] = 7"):
+        check_token_ids([[1], [2, 3, 7]], 5)
+    with pytest.raises(ValueError, match=r"ids\[1, 0\] = 9"):
+        check_token_ids(tf.ragged.constant([[1, 2], [9]]), 5)
+    with pytest.raises(ValueError, match=r"ids\[0, 1\] = 6"):
+        check_token_ids(tf.constant([[1, 6]]), 5)
+
+
+def test_mask_zero_explains_vocabulary_plus_one():
+    with pytest.raises(ValueError, match=r"mask_zero=True id 0 is reserved.*input_dim = N \+ 1"):
+        check_token_ids([[1, 2, 3]], 3, mask_zero=True)
+
+
+def test_agrees_with_tensorflow_cpu_embedding():
+    # Whatever check_token_ids rejects (>= input_dim), TF on CPU also rejects.
+    layer = keras.layers.Embedding(3, 2)
+    ids = np.array([[0, 3]])
+    with pytest.raises(ValueError):
+        check_token_ids(ids, 3)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[0,1\] = 3 is not in \[0, 3\)"):
+        layer(ids)
+
+
+@pytest.mark.parametrize("input_dim", [0, -2, 2.0, None, True])
+def test_bad_input_dim(input_dim):
+    with pytest.raises(ValueError, match=rf"input_dim must be a positive integer, got {input_dim!r}"):
+        check_token_ids([[1]], input_dim)
+
+
+def test_non_integer_ids():
+    with pytest.raises(TypeError, match=r"ids must hold integer token ids, got the non-integer 1.5 at position \(0, 1\)"):
+        check_token_ids([[1, 1.5]], 3)
+    with pytest.raises(TypeError, match="ids must hold integer token ids, got dtype <U"):
+        check_token_ids([["a", "b"]], 3)
+    with pytest.raises(TypeError, match="got the string"):
+        check_token_ids("12", 3)
+    with pytest.raises(TypeError, match="ids must hold integer token ids, got dtype bool"):
+        check_token_ids([True, False], 3)
+    with pytest.raises(TypeError, match=r"ids\[1\] must hold integer token ids, got the non-integer nan"):
+        check_token_ids([[1], [float("nan"), 2.0]], 3)
