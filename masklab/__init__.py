@@ -7,7 +7,9 @@ it, and the ``plot`` and ``widgets`` submodules load when first used.
 Public API:
     pad_batch, PaddedBatch: pad sequences with keras.utils.pad_sequences and
         keep the mask and lengths.
-    get_mask, mask_from_lengths, mask_from_values: read and build masks.
+    get_mask, attach_mask, mask_from_lengths, mask_from_values: read, attach
+        and build masks.
+    masked_loss, explain_masked_loss: NumPy reference of Keras 3's masked loss.
     check_token_ids: name the token ids that fall outside an Embedding.
     check: check a lesson exercise.
     quiet_stderr: import TensorFlow without its C++ start-up lines.
@@ -18,7 +20,8 @@ import importlib
 
 from masklab.environment import quiet_stderr
 from masklab.exercises import check
-from masklab.masks import get_mask, mask_from_lengths, mask_from_values
+from masklab.losses import explain_masked_loss, masked_loss
+from masklab.masks import attach_mask, get_mask, mask_from_lengths, mask_from_values
 from masklab.padding import PaddedBatch, pad_batch
 from masklab.vocab import check_token_ids
 
@@ -26,11 +29,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "PaddedBatch",
+    "attach_mask",
     "check",
     "check_token_ids",
+    "explain_masked_loss",
     "get_mask",
     "mask_from_lengths",
     "mask_from_values",
+    "masked_loss",
     "pad_batch",
     "quiet_stderr",
 ]

@@ -158,6 +158,29 @@ def _mask_from_lengths(answer):
     return False, "each row has exactly `length` True values; check masklab.mask_from_lengths([3, 1], 4, padding='pre')."
 
 
+def _default_reduction(answer):
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        return False, f"answer with a number, got {answer!r}"
+    if abs(answer - 2.5) < 1e-6:
+        return True, "(1 + 4) / 2: the masked steps add nothing and the denominator counts kept steps only."
+    if abs(answer - 1.25) < 1e-6:
+        return False, "you divided by all 4 timesteps; Keras 3 divides by the number of UNMASKED timesteps."
+    if abs(answer - 7.5) < 1e-6:
+        return False, "that averages every step, masked ones included; masked losses get weight 0."
+    if abs(answer - 5.0) < 1e-6:
+        return False, "that is the 'sum' reduction; the default 'sum_over_batch_size' also divides."
+    return False, "check with masklab.explain_masked_loss(y_true, y_pred, mask) and read its numerator/denominator."
+
+
+def _sample_weight_shape(answer):
+    normal = answer.replace(" ", "").lower() if isinstance(answer, str) else answer
+    if normal in ("(batch,timesteps)", "batch,timesteps"):
+        return True, "one weight per timestep, the shape of the mask, is what evaluate() accepts here."
+    if normal in ("(batch,)", "batch", "(batch)"):
+        return False, "run it: on the installed Keras a (batch,) sample_weight with a (batch, timesteps) mask fails."
+    return False, f"answer '(batch,)' or '(batch, timesteps)', got {answer!r}"
+
+
 EXERCISES = {
     e.id: e
     for e in [
@@ -175,6 +198,10 @@ EXERCISES = {
                  "look at the output values, not the mask", _mask_zero_zeros),
         Exercise("02.3", "The mask of lengths [3, 1] padded to maxlen=4 with padding='pre'?",
                  "2 rows of 4 booleans", _mask_from_lengths),
+        Exercise("05.1", "Per-step losses [1, 4, 9, 16], mask [True, True, False, False]: Keras' default loss?",
+                 "sum the kept losses, then divide", _default_reduction),
+        Exercise("05.2", "Which sample_weight shape does evaluate() accept beside a (batch, timesteps) mask: "
+                 "'(batch,)' or '(batch, timesteps)'?", "the lesson ran both", _sample_weight_shape),
     ]
 }
 

@@ -26,6 +26,47 @@ def _attached_mask(tensor):
     return get_keras_mask(tensor)
 
 
+def attach_mask(x, mask):
+    """Return ``x`` as a backend tensor carrying ``mask``, as a mask-generating layer would.
+
+    For experiments: hand a loss or a layer a tensor with a mask of your
+    choosing, without building a model (lesson 05 toggles timesteps this way).
+    Uses Keras' private ``set_keras_mask`` (Keras >= 3.6) in this one place.
+
+    Args:
+        x: array-like or tensor, shape ``(batch, timesteps, ...)``.
+        mask: boolean-like ``(batch, timesteps)``.
+
+    Returns:
+        a backend tensor (``tf.Tensor`` on TensorFlow) of ``x``'s values with
+        the mask attached; :func:`get_mask` reads it back.
+
+    Raises:
+        TypeError: ``mask`` is not boolean-like (booleans or 0/1).
+        ValueError: ``mask``'s shape is not ``x.shape[:2]``.
+    """
+    import keras
+
+    mask_array = _validate.to_numpy("mask", mask)
+    if mask_array.dtype.kind != "b":
+        if mask_array.dtype.kind not in "iuf" or not np.isin(mask_array, (0, 1)).all():
+            raise TypeError(f"mask must be boolean-like (booleans or 0/1), got dtype {mask_array.dtype}")
+        mask_array = mask_array.astype(bool)
+    tensor = keras.ops.convert_to_tensor(x)
+    if tuple(mask_array.shape) != tuple(tensor.shape[: mask_array.ndim]) or mask_array.ndim > len(tensor.shape):
+        raise ValueError(
+            f"mask must have shape (batch, timesteps) = {tuple(tensor.shape[:2])} to match x, got {mask_array.shape}"
+        )
+    bool_mask = keras.ops.convert_to_tensor(mask_array)
+    try:
+        from keras.src.backend.common.masking import set_keras_mask
+    except ImportError:  # Keras < 3.6
+        tensor._keras_mask = bool_mask
+    else:
+        set_keras_mask(tensor, bool_mask)
+    return tensor
+
+
 def get_mask(tensor):
     """Return the mask Keras attached to a layer's output, as NumPy.
 

@@ -109,3 +109,86 @@ class PaddingExplorer(widgets.VBox):
             f"<b>padding</b>: {self.batch.padding_fraction:.0%} of cells<br>"
             f"<b>truncated rows</b>: {int(self.batch.truncated.sum())}</div></div>"
         )
+
+
+class LossExplorer(widgets.VBox):
+    """Toggle timesteps in a mask and watch masklab's arithmetic and Keras' loss agree.
+
+    A grid of toggle buttons, one per ``(sample, timestep)``, is the mask
+    (pressed = kept). Every change recomputes the loss twice: with
+    :func:`masklab.explain_masked_loss` (NumPy, every step shown) and with
+    the Keras loss object on a ``y_pred`` that carries the mask
+    (:func:`masklab.masks.attach_mask`), then shows both.
+
+    Args:
+        y_true, y_pred: arrays of shape ``(batch, timesteps, units)``.
+        loss: a loss name of :func:`masklab.masked_loss` (default ``"mse"``).
+        mask: initial boolean-like ``(batch, timesteps)``; None keeps all.
+        sample_weight: optional ``(batch, timesteps)`` weights.
+
+    Attributes:
+        toggles: list of lists of ``ipywidgets.ToggleButton`` (the mask).
+        reduction: ``ipywidgets.Dropdown`` of Keras reductions.
+        explanation: the current :class:`masklab.losses.MaskedLossExplanation`.
+        keras_value: the Keras loss for the current mask (float).
+        view: ``ipywidgets.HTML`` with the arithmetic.
+
+    Raises:
+        ValueError, TypeError: as :func:`masklab.masked_loss` for bad inputs.
+    """
+
+    def __init__(self, y_true, y_pred, *, loss="mse", mask=None, sample_weight=None):
+        from masklab.losses import explain_masked_loss, keras_loss
+
+        self._explain = explain_masked_loss
+        self._y_true = np.asarray(y_true, dtype="float32")
+        self._y_pred = np.asarray(y_pred, dtype="float32")
+        self._sample_weight = None if sample_weight is None else np.asarray(sample_weight, dtype="float32")
+        self._loss_name = loss
+        if self._y_pred.ndim != 3:
+            raise ValueError(f"y_pred must have shape (batch, timesteps, units), got shape {self._y_pred.shape}")
+        batch, steps = self._y_pred.shape[:2]
+        initial = np.ones((batch, steps), bool) if mask is None else np.asarray(mask, dtype=bool)
+        # Validate once with masklab's messages before building controls.
+        keras_loss(loss)
+        self._explain(self._y_true, self._y_pred, initial, loss, self._sample_weight)
+        self.reduction = widgets.Dropdown(options=["sum_over_batch_size", "sum", "mean"],
+                                          value="sum_over_batch_size", description="reduction")
+        self.toggles = [
+            [widgets.ToggleButton(value=bool(initial[i, t]), description=f"t{t}",
+                                  layout=widgets.Layout(width="48px")) for t in range(steps)]
+            for i in range(batch)
+        ]
+        self.view = widgets.HTML()
+        rows = [widgets.HBox([widgets.Label(f"sample {i}", layout=widgets.Layout(width="70px")), *row])
+                for i, row in enumerate(self.toggles)]
+        for control in [self.reduction, *(b for row in self.toggles for b in row)]:
+            control.observe(self._update, names="value")
+        super().__init__([self.reduction, *rows, self.view])
+        self._update()
+
+    @property
+    def mask(self) -> np.ndarray:
+        """The current mask, bool ``(batch, timesteps)``."""
+        return np.array([[b.value for b in row] for row in self.toggles], dtype=bool)
+
+    def _keras_loss(self, mask, reduction):
+        from masklab.losses import keras_loss
+        from masklab.masks import attach_mask
+
+        loss = keras_loss(self._loss_name, reduction)
+        return float(loss(self._y_true, attach_mask(self._y_pred, mask), sample_weight=self._sample_weight))
+
+    def _update(self, change=None):
+        mask = self.mask
+        reduction = self.reduction.value
+        self.explanation = self._explain(self._y_true, self._y_pred, mask, self._loss_name,
+                                         self._sample_weight, reduction)
+        self.keras_value = self._keras_loss(mask, reduction)
+        agree = abs(self.explanation.value - self.keras_value) <= 1e-5 * max(1.0, abs(self.keras_value))
+        verdict = "agree" if agree else "DISAGREE"
+        self.view.value = (
+            f"<p>masklab: <b>{self.explanation.numerator:.4f} / {self.explanation.denominator:g} = "
+            f"{self.explanation.value:.4f}</b> &nbsp; Keras: <b>{self.keras_value:.4f}</b> &nbsp; ({verdict})</p>"
+            f"<p style='color:#555'>kept timesteps: {int(mask.sum())} of {mask.size}</p>"
+        )

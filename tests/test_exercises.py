@@ -12,6 +12,8 @@ RIGHT = {
     "02.1": [False, True, False, True],
     "02.2": False,
     "02.3": [[False, True, True, True], [False, False, False, True]],
+    "05.1": 2.5,
+    "05.2": "(batch, timesteps)",
 }
 
 
@@ -51,6 +53,12 @@ def test_no_answer_gives_the_question_and_a_hint(exercise):
         ("02.2", "no", "True or False"),
         ("02.3", [[True, True, True, False], [True, False, False, False]], "padding='post'"),
         ("02.3", np.ones((2, 4), bool), "exactly `length` True"),
+        ("05.1", 1.25, "UNMASKED timesteps"),
+        ("05.1", 7.5, "weight 0"),
+        ("05.1", 5.0, "'sum' reduction"),
+        ("05.1", "2.5", "with a number"),
+        ("05.2", "(batch,)", "fails"),
+        ("05.2", 3, "answer '(batch,)'"),
     ],
 )
 def test_wrong_answers_get_a_helpful_message(exercise, answer, says):

@@ -78,3 +78,21 @@ def test_mask_from_values_bad_inputs():
         mask_from_values([[[1.0]]], mask_value="0")
     with pytest.raises(ValueError, match="ragged lists must be padded first"):
         mask_from_values([[[1.0]], [[1.0], [2.0]]])
+
+
+def test_attach_mask_round_trip_and_loss_uses_it():
+    from masklab import attach_mask
+
+    x = attach_mask(np.ones((1, 3, 2), "float32"), [[1, 0, 1]])
+    assert get_mask(x).tolist() == [[True, False, True]]
+    y_true = np.zeros((1, 3, 2), "float32")
+    assert float(keras.losses.MeanSquaredError()(y_true, x)) == pytest.approx(1.0)
+
+
+def test_attach_mask_bad_inputs():
+    from masklab import attach_mask
+
+    with pytest.raises(ValueError, match=r"mask must have shape \(batch, timesteps\) = \(1, 3\) to match x, got \(1, 2\)"):
+        attach_mask(np.ones((1, 3, 2)), [[True, False]])
+    with pytest.raises(TypeError, match="mask must be boolean-like"):
+        attach_mask(np.ones((1, 2, 2)), [[0.5, 1.0]])

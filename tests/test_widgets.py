@@ -43,3 +43,33 @@ def test_bad_initial_arguments():
         PaddingExplorer([[1, 2]], maxlen=0)
     with pytest.raises(TypeError, match="sequences must be a list of sequences"):
         PaddingExplorer(3)
+
+
+def test_loss_explorer_toggles_agree_with_keras():
+    from masklab.widgets import LossExplorer
+
+    rng = np.random.default_rng(0)
+    y_true = rng.normal(size=(2, 4, 1)).astype("float32")
+    y_pred = rng.normal(size=(2, 4, 1)).astype("float32")
+    explorer = LossExplorer(y_true, y_pred)
+    assert explorer.mask.all() and explorer.explanation.denominator == 8
+    explorer.toggles[0][3].value = False
+    explorer.toggles[1][0].value = False
+    assert explorer.explanation.denominator == 6
+    kept = np.square(y_true - y_pred)[..., 0][explorer.mask]
+    assert explorer.explanation.value == pytest.approx(kept.mean(), rel=1e-6)
+    assert explorer.keras_value == pytest.approx(kept.mean(), rel=1e-5)
+    assert "(agree)" in explorer.view.value
+    explorer.reduction.value = "sum"
+    assert explorer.keras_value == pytest.approx(kept.sum(), rel=1e-5)
+
+
+def test_loss_explorer_all_masked_and_bad_inputs():
+    from masklab.widgets import LossExplorer
+
+    explorer = LossExplorer(np.ones((1, 2, 1)), np.zeros((1, 2, 1)), mask=[[False, False]])
+    assert explorer.explanation.value == 0.0 and explorer.keras_value == 0.0
+    with pytest.raises(ValueError, match=r"y_pred must have shape \(batch, timesteps, units\)"):
+        LossExplorer(np.ones((2, 2)), np.ones((2, 2)))
+    with pytest.raises(ValueError, match="loss must be one of"):
+        LossExplorer(np.ones((1, 2, 1)), np.ones((1, 2, 1)), loss="hinge")

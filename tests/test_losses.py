@@ -1,0 +1,147 @@
+import keras
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from masklab.losses import explain_masked_loss, masked_loss
+from masklab.masks import attach_mask
+
+from masklab.losses import LOSSES
+from masklab.losses import keras_loss as keras_loss_object
+
+
+def keras_loss(name, y_true, y_pred, mask, sample_weight, reduction):
+    pred = attach_mask(y_pred.astype("float32"), mask) if mask is not None else y_pred.astype("float32")
+    loss = keras_loss_object(name, reduction)
+    return np.asarray(loss(y_true, pred, sample_weight=sample_weight))
+
+
+def make_case(rng, name, batch, steps, units):
+    y_pred = rng.uniform(0.05, 0.95, size=(batch, steps, units)).astype("float32")
+    if name == "categorical_crossentropy":
+        y_pred /= y_pred.sum(-1, keepdims=True)
+        y_true = np.eye(units, dtype="float32")[rng.integers(0, units, size=(batch, steps))]
+    elif name == "sparse_categorical_crossentropy":
+        y_pred /= y_pred.sum(-1, keepdims=True)
+        y_true = rng.integers(0, units, size=(batch, steps)).astype("float32")
+    elif name == "binary_crossentropy":
+        y_true = rng.integers(0, 2, size=(batch, steps, units)).astype("float32")
+    else:
+        y_true = rng.normal(size=(batch, steps, units)).astype("float32")
+    return y_true, y_pred
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=st.sampled_from(LOSSES),
+    batch=st.integers(1, 4),
+    steps=st.integers(1, 6),
+    units=st.integers(2, 4),
+    seed=st.integers(0, 2**16),
+    masked=st.booleans(),
+    weighted=st.booleans(),
+    reduction=st.sampled_from(["sum_over_batch_size", "sum", "mean", None]),
+)
+def test_matches_keras_loss_objects(name, batch, steps, units, seed, masked, weighted, reduction):
+    rng = np.random.default_rng(seed)
+    y_true, y_pred = make_case(rng, name, batch, steps, units)
+    mask = rng.random((batch, steps)) < 0.6 if masked else None
+    sample_weight = rng.uniform(0, 3, size=(batch, steps)).astype("float32") if weighted else None
+    expected = keras_loss(name, y_true, y_pred, mask, sample_weight, reduction)
+    got = masked_loss(y_true, y_pred, mask=mask, loss=name, sample_weight=sample_weight, reduction=reduction)
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+
+
+def test_matches_model_evaluate_with_a_real_mask():
+    # Masking generates the mask; evaluate() reduces with it.
+    keras.utils.set_random_seed(1)
+    x = np.random.default_rng(0).normal(size=(3, 5, 2)).astype("float32")
+    x[0, 3:] = 0.0
+    x[2, 1:] = 0.0
+    y = np.random.default_rng(1).normal(size=(3, 5, 1)).astype("float32")
+    inputs = keras.Input((5, 2))
+    outputs = keras.layers.Dense(1)(keras.layers.Masking(0.0)(inputs))
+    model = keras.Model(inputs, outputs)
+    model.compile(loss="mse")
+    pred = model.predict(x, verbose=0)
+    mask = np.any(x != 0.0, axis=-1)
+    weights = np.random.default_rng(2).uniform(0.5, 2, size=(3, 5)).astype("float32")
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), masked_loss(y, pred, mask), rtol=1e-6)
+    np.testing.assert_allclose(
+        model.evaluate(x, y, sample_weight=weights, verbose=0),
+        masked_loss(y, pred, mask, sample_weight=weights), rtol=1e-6,
+    )
+    # Denominator: unmasked steps, not all steps and not the sum of weights.
+    assert explain_masked_loss(y, pred, mask, sample_weight=weights).denominator == mask.sum() == 9
+
+
+def test_all_masked_batch_gives_zero_not_nan():
+    y_true = np.ones((2, 3, 1), "float32")
+    y_pred = np.zeros((2, 3, 1), "float32")
+    mask = np.zeros((2, 3), bool)
+    assert masked_loss(y_true, y_pred, mask) == 0.0
+    assert float(keras_loss("mse", y_true, y_pred, mask, None, "sum_over_batch_size")) == 0.0
+    assert explain_masked_loss(y_true, y_pred, mask).denominator == 0
+
+
+def test_explanation_rows_and_arithmetic():
+    y_true = np.zeros((1, 4, 1))
+    y_pred = np.array([[[1.0], [2.0], [3.0], [4.0]]])
+    e = explain_masked_loss(y_true, y_pred, mask=[[1, 1, 0, 0]], sample_weight=[[2.0, 1.0, 1.0, 1.0]])
+    assert (e.numerator, e.denominator, e.value) == (6.0, 2.0, 3.0)
+    assert e.rows()[0] == ((0, 0), 1.0, 2.0, 2.0) and e.rows()[3] == ((0, 3), 16.0, 0.0, 0.0)
+    assert "6.0000 / 2 = 3.0000" in e._repr_html_()
+    assert masked_loss(y_true, y_pred, mask=[[1, 1, 0, 0]], reduction="sum") == 5.0
+    np.testing.assert_array_equal(masked_loss(y_true, y_pred, mask=[[1, 1, 0, 0]], reduction=None), [[1, 4, 0, 0]])
+
+
+def test_callable_loss():
+    def squared_error(y_true, y_pred):
+        return np.sum((y_true - y_pred) ** 2, axis=-1)
+
+    y_true = np.zeros((1, 2, 2))
+    y_pred = np.ones((1, 2, 2))
+    assert masked_loss(y_true, y_pred, mask=[[True, False]], loss=squared_error) == 2.0
+
+
+def test_sample_weight_per_sample_with_sequence_mask_is_refused_like_keras():
+    y_true = np.zeros((2, 4, 1), "float32")
+    y_pred = np.ones((2, 4, 1), "float32")
+    mask = np.ones((2, 4), bool)
+    with pytest.raises(ValueError, match=r"shapes \(2,\) and \(2, 4\) do not broadcast.*\(batch, timesteps\)"):
+        masked_loss(y_true, y_pred, mask, sample_weight=[1.0, 2.0])
+    with pytest.raises(Exception, match="Incompatible shapes"):
+        keras_loss("mse", y_true, y_pred, mask, np.array([1.0, 2.0], "float32"), "sum_over_batch_size")
+
+
+def test_bad_inputs():
+    y = np.zeros((1, 2, 1))
+    with pytest.raises(ValueError, match=r"loss must be one of \['mse'.*got 'hinge'"):
+        masked_loss(y, y, loss="hinge")
+    with pytest.raises(ValueError, match=r"reduction must be one of \['sum_over_batch_size'.*got 'max'"):
+        masked_loss(y, y, reduction="max")
+    with pytest.raises(ValueError, match=r"y_true and y_pred must have the same shape for loss='mse', got \(1, 3, 1\) and \(1, 2, 1\)"):
+        masked_loss(np.zeros((1, 3, 1)), y)
+    with pytest.raises(ValueError, match=r"mask of shape \(1, 3\) does not match the per-element losses of shape \(1, 2\)"):
+        masked_loss(y, y, mask=[[True, True, False]])
+    with pytest.raises(TypeError, match=r"mask must be boolean-like \(booleans or 0/1\), got \[0.5"):
+        masked_loss(y, y, mask=[[0.5, 1.0]])
+    with pytest.raises(TypeError, match="mask must be boolean-like"):
+        masked_loss(y, y, mask=[["yes", "no"]])
+    with pytest.raises(TypeError, match="y_pred must hold numbers"):
+        masked_loss(y, [[["a"], ["b"]]])
+    with pytest.raises(ValueError, match=r"y_true must hold class ids in \[0, 3\)"):
+        masked_loss([[5.0]], [[[0.2, 0.3, 0.5]]], loss="sparse_categorical_crossentropy")
+    with pytest.raises(ValueError, match="to explain a loss, got None"):
+        explain_masked_loss(y, y, reduction=None)
+
+
+def test_keras_loss_object_and_bad_names():
+    assert isinstance(keras_loss_object("mae", "sum"), keras.losses.MeanAbsoluteError)
+    assert keras_loss_object("mse", None).reduction is None
+    with pytest.raises(ValueError, match="loss must be one of"):
+        keras_loss_object("hinge")
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        keras_loss_object("mse", "avg")
