@@ -13,7 +13,8 @@ Public API:
     check_token_ids: name the token ids that fall outside an Embedding.
     check: check a lesson exercise.
     quiet_stderr: import TensorFlow without its C++ start-up lines.
-Submodules: datasets, plot (matplotlib), widgets (ipywidgets), exercises.
+Submodules: datasets, layers (imports Keras), plot (matplotlib), widgets
+(ipywidgets), exercises.
 """
 
 import importlib
@@ -41,7 +42,7 @@ __all__ = [
     "quiet_stderr",
 ]
 
-_LAZY_SUBMODULES = ("datasets", "display", "plot", "widgets")
+_LAZY_SUBMODULES = ("datasets", "display", "layers", "plot", "widgets")
 
 
 def __getattr__(name):

@@ -181,6 +181,53 @@ def _sample_weight_shape(answer):
     return False, f"answer '(batch,)' or '(batch, timesteps)', got {answer!r}"
 
 
+def _zero_masked_layer(answer):
+    import keras
+
+    from masklab.masks import attach_mask, get_mask
+
+    if not (isinstance(answer, type) and issubclass(answer, keras.layers.Layer)):
+        return False, f"answer with your layer CLASS (a keras.layers.Layer subclass, not an instance), got {answer!r}"
+    try:
+        layer = answer()
+    except Exception as error:  # noqa: BLE001 - any learner error becomes advice
+        return False, f"{answer.__name__}() could not be created without arguments: {error}"
+    rng = np.random.default_rng(0)
+    values = rng.uniform(1.0, 2.0, size=(2, 4, 3)).astype("float32")
+    mask = np.array([[True, True, False, False], [True, True, True, False]])
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            # Keras warns when a layer drops a mask; the message below says the same, with the fix.
+            warnings.filterwarnings("ignore", message=".*destroy the mask.*")
+            out = layer(attach_mask(values, mask))
+    except Exception as error:  # noqa: BLE001
+        return False, f"calling your layer on a masked (2, 4, 3) tensor raised {type(error).__name__}: {error}"
+    result = np.asarray(out)
+    if result.shape != values.shape:
+        return False, f"the output must keep the input's shape (2, 4, 3), got {result.shape}"
+    if not np.allclose(result[mask], values[mask]):
+        return False, "kept timesteps must come out unchanged; only masked ones become 0."
+    if not np.allclose(result[~mask], 0.0):
+        return False, ("masked timesteps are not 0: accept `mask=None` in call() and multiply by it, e.g. "
+                       "inputs * ops.expand_dims(ops.cast(mask, inputs.dtype), -1).")
+    if get_mask(out) is None or not (get_mask(out) == mask).all():
+        return False, "the values are right, but the mask is lost: set self.supports_masking = True in __init__."
+    return True, "masked steps are 0, kept steps unchanged, and the mask is passed on."
+
+
+def _guide_softmax_masked(answer):
+    text = str(answer).strip().lower()
+    if text in ("nan", "nans") or (isinstance(answer, float) and np.isnan(answer)):
+        return True, "0 / 0: the guide sums over the last axis, so a masked step divides zero by zero."
+    if text in ("0", "0.0"):
+        return False, "that is what it should return; run the guide's layer and look at the masked steps."
+    if text in ("1", "1.0"):
+        return False, "1.0 is what it returns at the UNMASKED steps (a softmax over one feature)."
+    return False, f"run the guide's TemporalSoftmax and read a masked step, got {answer!r}"
+
+
 EXERCISES = {
     e.id: e
     for e in [
@@ -198,6 +245,10 @@ EXERCISES = {
                  "look at the output values, not the mask", _mask_zero_zeros),
         Exercise("02.3", "The mask of lengths [3, 1] padded to maxlen=4 with padding='pre'?",
                  "2 rows of 4 booleans", _mask_from_lengths),
+        Exercise("04.1", "Write a layer class that sets masked timesteps to 0 and passes the mask on.",
+                 "call(self, inputs, mask=None) and supports_masking", _zero_masked_layer),
+        Exercise("04.2", "What does the guide's TemporalSoftmax return at a masked step (after Dense(1))?",
+                 "a number, or 'nan'", _guide_softmax_masked),
         Exercise("05.1", "Per-step losses [1, 4, 9, 16], mask [True, True, False, False]: Keras' default loss?",
                  "sum the kept losses, then divide", _default_reduction),
         Exercise("05.2", "Which sample_weight shape does evaluate() accept beside a (batch, timesteps) mask: "

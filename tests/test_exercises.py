@@ -1,8 +1,38 @@
+import keras
 import numpy as np
 import pytest
+from keras import ops
 
 from masklab import check
 from masklab.exercises import EXERCISES
+
+class ZeroMasked(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        return inputs * ops.expand_dims(ops.cast(mask, inputs.dtype), -1)
+
+
+class ForgetsMask(keras.layers.Layer):
+    def call(self, inputs, mask=None):
+        return inputs * ops.expand_dims(ops.cast(mask, inputs.dtype), -1)
+
+
+class IgnoresMask(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        return inputs
+
+
+class ZerosEverything(keras.layers.Layer):
+    def call(self, inputs, mask=None):
+        return ops.zeros_like(inputs)
+
 
 RIGHT = {
     "00.1": 8,
@@ -12,6 +42,8 @@ RIGHT = {
     "02.1": [False, True, False, True],
     "02.2": False,
     "02.3": [[False, True, True, True], [False, False, False, True]],
+    "04.1": ZeroMasked,
+    "04.2": "nan",
     "05.1": 2.5,
     "05.2": "(batch, timesteps)",
 }
@@ -53,6 +85,12 @@ def test_no_answer_gives_the_question_and_a_hint(exercise):
         ("02.2", "no", "True or False"),
         ("02.3", [[True, True, True, False], [True, False, False, False]], "padding='post'"),
         ("02.3", np.ones((2, 4), bool), "exactly `length` True"),
+        ("04.1", ZeroMasked(), "CLASS"),
+        ("04.1", ForgetsMask, "supports_masking = True"),
+        ("04.1", IgnoresMask, "masked timesteps are not 0"),
+        ("04.1", ZerosEverything, "kept timesteps must come out unchanged"),
+        ("04.2", 0, "what it should return"),
+        ("04.2", 1.0, "UNMASKED"),
         ("05.1", 1.25, "UNMASKED timesteps"),
         ("05.1", 7.5, "weight 0"),
         ("05.1", 5.0, "'sum' reduction"),

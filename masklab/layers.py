@@ -1,0 +1,264 @@
+"""Reference custom layers that generate, propagate, modify and consume masks.
+
+Lesson 04 builds these step by step; they are also ready to use. Each is
+registered for serialization under the package name ``"masklab"``, so a model
+that uses them saves to and loads from a ``.keras`` file. They are written
+with ``keras.ops`` only, so they run on any Keras 3 backend.
+
+Mask roles (the terms of the Keras guide "Masking and padding with Keras"):
+
+- :class:`MaskedEmbedding`: a mask **generator** (``compute_mask``).
+- :class:`MaskedActivation`: **propagates** the mask unchanged
+  (``supports_masking = True``).
+- :class:`TemporalSplit`: **modifies** the mask (splits it with the input).
+- :class:`MaskedTemporalSoftmax`: **consumes** the mask in ``call`` and
+  passes it on.
+- :class:`MaskedGlobalMaxPooling1D`: **consumes** the mask and outputs none.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+PACKAGE = "masklab"
+
+
+def _check_rank(layer, input_shape, rank, hint):
+    if len(input_shape) != rank:
+        raise ValueError(
+            f"{type(layer).__name__} expects inputs of shape {hint}, got shape {tuple(input_shape)} (rank {len(input_shape)})"
+        )
+
+
+def _check_mask(layer, inputs, mask):
+    """Return ``mask`` as a bool tensor; raise if its shape is not the inputs' (batch, timesteps)."""
+    if mask is None:
+        return None
+    mask = ops.cast(ops.convert_to_tensor(mask), "bool")
+    expected, got = tuple(inputs.shape[:2]), tuple(mask.shape)
+    if len(got) != 2 or any(e is not None and g is not None and e != g for e, g in zip(expected, got)):
+        raise ValueError(
+            f"{type(layer).__name__} got a mask of shape {got}; expected (batch, timesteps) = {expected} "
+            "to match its inputs"
+        )
+    return mask
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class MaskedEmbedding(keras.layers.Layer):
+    """An embedding lookup that generates a mask from its ids (like ``Embedding(mask_zero=True)``).
+
+    ``compute_mask`` returns ``ids != 0``. The output values are the looked-up
+    rows, id 0 included: generating a mask never changes the output (lesson 02).
+
+    Args:
+        input_dim: positive int, number of rows (largest id + 1).
+        output_dim: positive int, size of each vector.
+        mask_zero: bool, generate the mask ``ids != 0`` (default True).
+
+    Call arguments:
+        inputs: int tensor ``(batch, timesteps)`` of ids in ``[0, input_dim)``.
+
+    Input shape: ``(batch, timesteps)``. Output shape: ``(batch, timesteps,
+    output_dim)``, with mask ``(batch, timesteps)``.
+
+    Example:
+
+    >>> layer = MaskedEmbedding(10, 4)
+    >>> masklab.get_mask(layer(np.array([[3, 0]]))).tolist()
+    [[True, False]]
+    """
+
+    def __init__(self, input_dim, output_dim, mask_zero=True, **kwargs):
+        super().__init__(**kwargs)
+        from masklab._validate import positive_int
+
+        self.input_dim = positive_int("input_dim", input_dim)
+        self.output_dim = positive_int("output_dim", output_dim)
+        self.mask_zero = bool(mask_zero)
+
+    def build(self, input_shape):
+        _check_rank(self, input_shape, 2, "(batch, timesteps)")
+        self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim), initializer="random_normal",
+                                          name="embeddings")
+
+    def call(self, inputs):
+        return ops.take(self.embeddings, ops.cast(inputs, "int32"), axis=0)
+
+    def compute_mask(self, inputs, mask=None):
+        if not self.mask_zero:
+            return None
+        return ops.not_equal(inputs, 0)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape, self.output_dim)
+
+    def get_config(self):
+        return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
+                "mask_zero": self.mask_zero}
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class MaskedActivation(keras.layers.Layer):
+    """Apply an activation elementwise and pass the mask on unchanged.
+
+    Setting ``supports_masking = True`` is all it takes: the default
+    ``compute_mask`` then returns the incoming mask. Without it, Keras 3 warns
+    that the layer "will therefore destroy the mask information" and later
+    layers see no mask.
+
+    Args:
+        activation: name or callable, as for ``keras.activations.get``
+            (default ``"relu"``).
+
+    Call arguments:
+        inputs: float tensor, any shape.
+
+    Input shape: any. Output shape: the same, with the same mask.
+    """
+
+    def __init__(self, activation="relu", **kwargs):
+        super().__init__(**kwargs)
+        self.activation = keras.activations.get(activation)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        return self.activation(inputs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "activation": keras.activations.serialize(self.activation)}
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class TemporalSplit(keras.layers.Layer):
+    """Split a sequence into its first and second half along time, and its mask too.
+
+    A layer that changes the time axis must change the mask the same way, in
+    ``compute_mask``; this is the Keras guide's ``TemporalSplit``, written
+    with ``keras.ops`` and with its inputs checked.
+
+    Call arguments:
+        inputs: tensor ``(batch, timesteps, ...)`` with an even number of
+            timesteps.
+        mask: optional bool ``(batch, timesteps)``, passed automatically.
+
+    Input shape: ``(batch, timesteps, ...)``. Output: a list of two tensors
+    ``(batch, timesteps // 2, ...)``, each with its half of the mask.
+
+    Raises:
+        ValueError: inputs of rank < 2, or an odd number of timesteps.
+    """
+
+    def build(self, input_shape):
+        if len(input_shape) < 2:
+            raise ValueError(f"TemporalSplit expects inputs of shape (batch, timesteps, ...), got shape {tuple(input_shape)}")
+        if input_shape[1] is not None and input_shape[1] % 2:
+            raise ValueError(f"TemporalSplit needs an even number of timesteps, got {input_shape[1]}")
+
+    def call(self, inputs):
+        return ops.split(inputs, 2, axis=1)
+
+    def compute_mask(self, inputs, mask=None):
+        if mask is None:
+            return None
+        return ops.split(_check_mask(self, inputs, mask), 2, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        half = None if input_shape[1] is None else input_shape[1] // 2
+        shape = (input_shape[0], half, *input_shape[2:])
+        return [shape, shape]
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class MaskedTemporalSoftmax(keras.layers.Layer):
+    """Softmax over the time axis (axis 1), per feature, skipping masked timesteps.
+
+    For inputs ``(batch, timesteps, features)`` each feature's column sums to
+    1 over the unmasked timesteps; masked timesteps are exactly 0. The
+    largest unmasked logit is subtracted first, so logits of +-1e4 do not
+    overflow; a fully masked row gives 0, not NaN (``divide_no_nan``). The mask
+    is passed on.
+
+    This fixes the Keras guide's ``TemporalSoftmax``, which sums over the last
+    axis (``axis=-1``) instead of time: after ``Dense(1)`` it returns 1.0 at
+    every unmasked step and NaN (0 / 0) at masked ones (keras-io PR #1904
+    proposed a fix and was closed unmerged).
+
+    Call arguments:
+        inputs: float tensor ``(batch, timesteps, features)``.
+        mask: optional bool ``(batch, timesteps)``; without it this is
+            ``keras.ops.softmax(inputs, axis=1)``.
+
+    Input shape: ``(batch, timesteps, features)``. Output shape: the same.
+
+    Raises:
+        ValueError: inputs not of rank 3, or a mask whose shape is not the
+            inputs' ``(batch, timesteps)``.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        _check_rank(self, input_shape, 3, "(batch, timesteps, features)")
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return ops.softmax(inputs, axis=1)
+        keep = ops.expand_dims(_check_mask(self, inputs, mask), -1)            # (batch, timesteps, 1)
+        keep = ops.broadcast_to(keep, ops.shape(inputs))
+        # Largest kept logit per (sample, feature); 0 where a column is fully masked.
+        top = ops.max(ops.where(keep, inputs, float("-inf")), axis=1, keepdims=True)
+        top = ops.where(ops.isfinite(top), top, ops.zeros_like(top))
+        exps = ops.where(keep, ops.exp(ops.where(keep, inputs - top, ops.zeros_like(inputs))), 0.0)
+        return ops.divide_no_nan(exps, ops.sum(exps, axis=1, keepdims=True))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class MaskedGlobalMaxPooling1D(keras.layers.Layer):
+    """Max over the unmasked timesteps; the mask is consumed.
+
+    ``keras.layers.GlobalMaxPooling1D`` does not take a mask (Keras 3 warns and
+    drops it), so padding competes in the max: after ``Masking``, padded
+    steps are 0 and beat any all-negative sequence. This layer takes the max
+    over kept timesteps only; a fully masked row gives 0.
+
+    Call arguments:
+        inputs: float tensor ``(batch, timesteps, features)``.
+        mask: optional bool ``(batch, timesteps)``; without it this is a plain
+            global max pooling.
+
+    Input shape: ``(batch, timesteps, features)``. Output shape: ``(batch,
+    features)``, no mask.
+
+    Raises:
+        ValueError: inputs not of rank 3; a mask of the wrong shape.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        _check_rank(self, input_shape, 3, "(batch, timesteps, features)")
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return ops.max(inputs, axis=1)
+        keep = ops.broadcast_to(ops.expand_dims(_check_mask(self, inputs, mask), -1), ops.shape(inputs))
+        top = ops.max(ops.where(keep, inputs, float("-inf")), axis=1)
+        return ops.where(ops.isfinite(top), top, ops.zeros_like(top))
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[2])
