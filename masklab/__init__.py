@@ -9,6 +9,7 @@ Public API:
         keep the mask and lengths.
     get_mask, attach_mask, mask_from_lengths, mask_from_values: read, attach
         and build masks.
+    trace_masks, MaskTrace: which mask every layer of a model receives and hands on.
     masked_loss, explain_masked_loss: NumPy reference of Keras 3's masked loss.
     check_token_ids: name the token ids that fall outside an Embedding.
     check: check a lesson exercise.
@@ -24,11 +25,13 @@ from masklab.exercises import check
 from masklab.losses import explain_masked_loss, masked_loss
 from masklab.masks import attach_mask, get_mask, mask_from_lengths, mask_from_values
 from masklab.padding import PaddedBatch, pad_batch
+from masklab.trace import MaskTrace, trace_masks
 from masklab.vocab import check_token_ids
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MaskTrace",
     "PaddedBatch",
     "attach_mask",
     "check",
@@ -40,6 +43,7 @@ __all__ = [
     "masked_loss",
     "pad_batch",
     "quiet_stderr",
+    "trace_masks",
 ]
 
 _LAZY_SUBMODULES = ("datasets", "display", "layers", "plot", "widgets")

@@ -181,6 +181,25 @@ def _sample_weight_shape(answer):
     return False, f"answer '(batch,)' or '(batch, timesteps)', got {answer!r}"
 
 
+def _gap_effect(answer):
+    text = str(answer).strip().lower()
+    if text == "consumes":
+        return True, "its call takes the mask (a masked mean over time) and it outputs no mask."
+    if text == "destroys":
+        return False, "it does use the mask: trace_masks shows uses_mask=True. A layer that drops a mask unused destroys it."
+    if text == "propagates":
+        return False, "the time axis is gone after pooling, so no (batch, timesteps) mask can come out."
+    return False, f"answer one of 'generates', 'propagates', 'modifies', 'consumes', 'destroys', got {answer!r}"
+
+
+def _lstm_after_flatten(answer):
+    if not isinstance(answer, (bool, np.bool_)):
+        return False, f"answer True or False, got {answer!r}"
+    if not answer:
+        return True, "Flatten destroys the mask, so nothing after it sees one."
+    return False, "Flatten does not support masking: Keras warns and drops the mask; trace it and look."
+
+
 def _zero_masked_layer(answer):
     import keras
 
@@ -245,6 +264,10 @@ EXERCISES = {
                  "look at the output values, not the mask", _mask_zero_zeros),
         Exercise("02.3", "The mask of lengths [3, 1] padded to maxlen=4 with padding='pre'?",
                  "2 rows of 4 booleans", _mask_from_lengths),
+        Exercise("03.1", "Which effect does GlobalAveragePooling1D have on a mask?",
+                 "generates, propagates, modifies, consumes or destroys", _gap_effect),
+        Exercise("03.2", "Masking -> Flatten -> Dense: does the Dense layer receive a mask? (True/False)",
+                 "what does Flatten do to a mask?", _lstm_after_flatten),
         Exercise("04.1", "Write a layer class that sets masked timesteps to 0 and passes the mask on.",
                  "call(self, inputs, mask=None) and supports_masking", _zero_masked_layer),
         Exercise("04.2", "What does the guide's TemporalSoftmax return at a masked step (after Dense(1))?",
@@ -275,6 +298,7 @@ def check(exercise: str, answer) -> Feedback:
         raise ValueError(f"exercise must be one of {sorted(EXERCISES)}, got {exercise!r}")
     item = EXERCISES[exercise]
     if answer is None or answer is Ellipsis:
-        return Feedback(exercise, UNANSWERED, f"{item.question} Hint: {item.hint}.")
+        hint = item.hint if item.hint.endswith(("?", ".")) else item.hint + "."
+        return Feedback(exercise, UNANSWERED, f"{item.question} Hint: {hint}")
     ok, message = item.checker(answer)
     return Feedback(exercise, CORRECT if ok else INCORRECT, message)

@@ -192,3 +192,94 @@ class LossExplorer(widgets.VBox):
             f"{self.explanation.value:.4f}</b> &nbsp; Keras: <b>{self.keras_value:.4f}</b> &nbsp; ({verdict})</p>"
             f"<p style='color:#555'>kept timesteps: {int(mask.sum())} of {mask.size}</p>"
         )
+
+
+def _layer_menu():
+    """Layer factories offered by the PropagationExplorer (fresh layer per call)."""
+    import keras
+
+    L = keras.layers
+    return {
+        "Dense": lambda: L.Dense(3),
+        "Dropout": lambda: L.Dropout(0.2),
+        "Activation(relu)": lambda: L.Activation("relu"),
+        "LayerNormalization": lambda: L.LayerNormalization(),
+        "TimeDistributed(Dense)": lambda: L.TimeDistributed(L.Dense(3)),
+        "Conv1D": lambda: L.Conv1D(3, 2, padding="same"),
+        "LSTM(return_sequences)": lambda: L.LSTM(3, return_sequences=True),
+        "LSTM": lambda: L.LSTM(3),
+        "GRU(return_sequences)": lambda: L.GRU(3, return_sequences=True),
+        "Bidirectional(LSTM, return_sequences)": lambda: L.Bidirectional(L.LSTM(2, return_sequences=True)),
+        "GlobalAveragePooling1D": lambda: L.GlobalAveragePooling1D(),
+        "GlobalMaxPooling1D": lambda: L.GlobalMaxPooling1D(),
+        "Flatten": lambda: L.Flatten(),
+    }
+
+
+class PropagationExplorer(widgets.VBox):
+    """Stack layers after a ``Masking`` layer and watch the mask at every step.
+
+    The stack is a ``TagsInput`` of layer names (add from the menu, drag to
+    reorder, click x to remove). Every change builds a fresh ``Sequential``
+    model ``Input -> Masking(0.0) -> your layers`` and runs
+    :func:`masklab.trace_masks` on a fixed padded batch of two sequences
+    (lengths 3 and 5 of 6 timesteps), then shows the trace table.
+
+    Args:
+        layers: initial list of layer names from :attr:`menu` (default
+            ``["Dense", "LSTM"]``).
+
+    Attributes:
+        stack: ``ipywidgets.TagsInput`` holding the layer names.
+        menu: list of the layer names on offer.
+        trace: the current :class:`masklab.MaskTrace`, or None when the stack
+            cannot be built.
+        error: None, or the reason the stack cannot be built (str).
+        view: ``ipywidgets.HTML`` with the trace or the error.
+
+    Raises:
+        ValueError: an initial layer name not in the menu.
+    """
+
+    def __init__(self, layers=None):
+        self._factories = _layer_menu()
+        self.menu = list(self._factories)
+        layers = ["Dense", "LSTM"] if layers is None else list(layers)
+        unknown = [name for name in layers if name not in self._factories]
+        if unknown:
+            raise ValueError(f"layers must be names from {self.menu}, got {unknown}")
+        rng = np.random.default_rng(0)
+        self._data = rng.uniform(0.5, 1.5, size=(2, 6, 3)).astype("float32")
+        self._data[0, 3:] = 0.0
+        self._data[1, 5:] = 0.0
+        self.trace = None
+        self.error = None
+        self.stack = widgets.TagsInput(value=layers, allowed_tags=self.menu, allow_duplicates=True)
+        self.view = widgets.HTML()
+        self.stack.observe(self._update, names="value")
+        help_text = widgets.HTML("<i>Input (2 sequences, lengths 3 and 5, padded to 6) &rarr; Masking(0.0) &rarr; "
+                                 "your layers. Type a layer name to add it; drag to reorder.</i>")
+        super().__init__([help_text, self.stack, self.view])
+        self._update()
+
+    def _update(self, change=None):
+        import warnings
+
+        import keras
+
+        from masklab.trace import trace_masks
+
+        names = list(self.stack.value)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = keras.Sequential([keras.Input((6, 3)), keras.layers.Masking(0.0),
+                                          *(self._factories[n]() for n in names)])
+            self.trace = trace_masks(model, self._data)
+            self.error = None
+            self.view.value = self.trace._repr_html_()
+        except (ValueError, TypeError) as error:
+            self.trace = None
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            self.error = f"this stack cannot be built: {first}"
+            self.view.value = f"<p style='color:#b00'>{html.escape(self.error)}</p>"

@@ -73,3 +73,26 @@ def test_loss_explorer_all_masked_and_bad_inputs():
         LossExplorer(np.ones((2, 2)), np.ones((2, 2)))
     with pytest.raises(ValueError, match="loss must be one of"):
         LossExplorer(np.ones((1, 2, 1)), np.ones((1, 2, 1)), loss="hinge")
+
+
+def test_propagation_explorer_traces_each_stack():
+    from masklab.widgets import PropagationExplorer
+
+    explorer = PropagationExplorer(["Dense", "Conv1D", "LSTM"])
+    assert [r.effect for r in explorer.trace] == ["generates", "propagates", "destroys", "none"]
+    before = explorer.view.value
+    explorer.stack.value = ["LSTM(return_sequences)", "GlobalAveragePooling1D"]
+    assert [r.effect for r in explorer.trace] == ["generates", "propagates", "consumes"]
+    assert explorer.view.value != before and explorer.error is None
+    assert explorer.trace[1].output_mask.tolist() == [[True] * 3 + [False] * 3, [True] * 5 + [False]]
+
+
+def test_propagation_explorer_reports_an_impossible_stack():
+    from masklab.widgets import PropagationExplorer
+
+    explorer = PropagationExplorer(["LSTM"])
+    explorer.stack.value = ["LSTM", "LSTM"]
+    assert explorer.trace is None
+    assert explorer.error.startswith("this stack cannot be built") and "ndim=3" in explorer.error
+    with pytest.raises(ValueError, match=r"layers must be names from \['Dense'.*got \['Transformer'\]"):
+        PropagationExplorer(["Transformer"])

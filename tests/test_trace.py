@@ -1,0 +1,199 @@
+import warnings
+
+import keras
+import numpy as np
+import pytest
+
+from masklab import get_mask, trace_masks
+from masklab.trace import MaskTrace
+
+L = keras.layers
+X = np.random.default_rng(0).uniform(0.5, 1.0, size=(2, 4, 3)).astype("float32")
+X[0, 2:] = 0.0
+X[1, 3:] = 0.0
+MASK = np.array([[True, True, False, False], [True, True, True, False]])
+
+SINGLE = {
+    "Dense": lambda: L.Dense(2),
+    "Dropout": lambda: L.Dropout(0.5),
+    "Activation": lambda: L.Activation("relu"),
+    "LayerNormalization": lambda: L.LayerNormalization(),
+    "TimeDistributed": lambda: L.TimeDistributed(L.Dense(2)),
+    "Conv1D": lambda: L.Conv1D(2, 2),
+    "GlobalAveragePooling1D": lambda: L.GlobalAveragePooling1D(),
+    "GlobalMaxPooling1D": lambda: L.GlobalMaxPooling1D(),
+    "Flatten": lambda: L.Flatten(),
+    "Reshape": lambda: L.Reshape((12,)),
+    "LSTM": lambda: L.LSTM(2),
+    "LSTM(return_sequences)": lambda: L.LSTM(2, return_sequences=True),
+    "GRU": lambda: L.GRU(2),
+    "GRU(return_sequences)": lambda: L.GRU(2, return_sequences=True),
+    "Bidirectional(LSTM)": lambda: L.Bidirectional(L.LSTM(2)),
+    "Bidirectional(LSTM, return_sequences)": lambda: L.Bidirectional(L.LSTM(2, return_sequences=True)),
+}
+EXPECTED = {
+    "Dense": "propagates", "Dropout": "propagates", "Activation": "propagates",
+    "LayerNormalization": "propagates", "TimeDistributed": "propagates", "Conv1D": "destroys",
+    "GlobalAveragePooling1D": "consumes", "GlobalMaxPooling1D": "destroys", "Flatten": "destroys",
+    "Reshape": "destroys", "LSTM": "consumes", "LSTM(return_sequences)": "propagates", "GRU": "consumes",
+    "GRU(return_sequences)": "propagates", "Bidirectional(LSTM)": "consumes",
+    "Bidirectional(LSTM, return_sequences)": "propagates",
+}
+
+
+def received_mask_eagerly(layer, *tensors):
+    """Spy on layer.call during an eager call: did Keras hand it a mask?"""
+    import functools
+
+    seen = {}
+    original = layer.call
+
+    @functools.wraps(original)
+    def spy(*args, **kwargs):
+        seen.update({k: v for k, v in kwargs.items() if k == "mask" or k.endswith("_mask")})
+        return original(*args, **kwargs)
+
+    layer.call = spy
+    try:
+        eager_masks(layer, *tensors)
+    finally:
+        del layer.call
+    return any(v is not None and not (isinstance(v, list) and all(m is None for m in v)) for v in seen.values())
+
+
+def eager_masks(layer, *tensors):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = layer(*tensors)
+    return get_mask(out)
+
+
+@pytest.mark.parametrize("label", sorted(SINGLE))
+def test_single_input_layers_match_eager_calls(label):
+    layer = SINGLE[label]()
+    inputs = keras.Input((4, 3))
+    model = keras.Model(inputs, layer(L.Masking(0.0)(inputs)))
+    trace = trace_masks(model, X)
+    assert [r.class_name for r in trace] == ["Masking", type(layer).__name__]
+    masking, record = trace
+    assert masking.effect == "generates" and (masking.output_mask == MASK).all()
+    assert (record.input_mask == MASK).all()
+    expected_out = eager_masks(layer, L.Masking(0.0)(X))
+    if expected_out is None:
+        assert record.output_mask is None
+    else:
+        np.testing.assert_array_equal(record.output_mask, expected_out)
+    assert record.effect == EXPECTED[label]
+    assert record.supports_masking == bool(layer.supports_masking)
+    assert record.uses_mask == received_mask_eagerly(SINGLE[label](), L.Masking(0.0)(X))
+
+
+@pytest.mark.parametrize("label", ["Concatenate", "Add", "Attention", "MultiHeadAttention"])
+def test_multi_input_layers_match_eager_calls(label):
+    inputs = keras.Input((4, 3))
+    masked = L.Masking(0.0)(inputs)
+    make = {"Concatenate": L.Concatenate, "Add": L.Add, "Attention": L.Attention}
+    layer = make[label]() if label in make else L.MultiHeadAttention(num_heads=2, key_dim=2)
+    out = layer([masked, masked]) if label in make else layer(masked, masked)
+    trace = trace_masks(keras.Model(inputs, out), X)
+    record = trace[-1]
+    assert record.class_name == label
+    assert isinstance(record.input_mask, list) and len(record.input_mask) == 2
+    eager_in = L.Masking(0.0)(X)
+    expected = eager_masks(layer, [eager_in, eager_in]) if label in make else eager_masks(layer, eager_in, eager_in)
+    np.testing.assert_array_equal(record.output_mask, expected)
+    assert record.effect == "propagates"
+    fresh = make[label]() if label in make else L.MultiHeadAttention(num_heads=2, key_dim=2)
+    eager_in = L.Masking(0.0)(X)  # fresh: MultiHeadAttention removes the masks of the tensors it is given
+    args = ([eager_in, eager_in],) if label in make else (eager_in, eager_in)
+    assert record.uses_mask == received_mask_eagerly(fresh, *args)
+
+
+def test_generates_modifies_and_ops_destroy():
+    a, b = keras.Input((4, 3)), keras.Input((4, 3))
+    joined = L.Concatenate(axis=1)([L.Masking(0.0)(a), L.Masking(0.0)(b)])
+    doubled = L.Dense(2)(joined * 2.0)
+    trace = trace_masks(keras.Model([a, b], doubled), [X, X[::-1]])
+    effects = {r.class_name: r.effect for r in trace}
+    assert effects["Concatenate"] == "modifies"
+    np.testing.assert_array_equal(trace[2].output_mask, np.concatenate([MASK, MASK[::-1]], axis=1))
+    assert effects["Multiply"] == "destroys", "keras.ops / Python operators drop masks"
+    assert effects["Dense"] == "none"
+
+
+def test_embedding_sequential_and_mask_by_hand():
+    model = keras.Sequential([keras.Input((4,)), L.Embedding(9, 2, mask_zero=True), L.LSTM(3)])
+    trace = trace_masks(model, [[1, 2, 0, 0]])
+    assert [r.effect for r in trace] == ["generates", "consumes"]
+    inputs = keras.Input((4, 3))
+    mask_in = keras.Input((4,), dtype="bool")
+    out = L.LSTM(2, return_sequences=True)(inputs, mask=mask_in)
+    trace = trace_masks(keras.Model([inputs, mask_in], out), [X, MASK])
+    assert trace[-1].uses_mask and (trace[-1].input_mask == MASK).all()
+    assert (trace[-1].output_mask == MASK).all()
+
+
+def test_nested_model_is_traced_inside():
+    inner = keras.Sequential([keras.Input((4, 3)), L.Dense(2, name="inner_dense"), L.GlobalAveragePooling1D(name="gap")],
+                             name="inner")
+    inputs = keras.Input((4, 3))
+    trace = trace_masks(keras.Model(inputs, inner(L.Masking(0.0)(inputs))), X)
+    names = [r.name for r in trace]
+    assert names[1:] == ["inner/inner_dense", "inner/gap", "inner"]
+    assert trace["inner/inner_dense"].effect == "propagates"
+    assert trace["inner/gap"].effect == "consumes"
+
+
+def test_model_and_inputs_unchanged():
+    model = keras.Sequential([keras.Input((4, 3)), L.Masking(0.0), L.Dense(2)])
+    before = [w.copy() for w in model.get_weights()]
+    data = X.copy()
+    trace_masks(model, data)
+    assert all((a == b).all() for a, b in zip(before, model.get_weights()))
+    assert (data == X).all()
+
+
+def test_trace_sequence_views():
+    model = keras.Sequential([keras.Input((4, 3)), L.Masking(0.0), L.Dense(2, name="d")])
+    trace = trace_masks(model, X)
+    assert isinstance(trace, MaskTrace) and len(trace) == 2 and trace["d"] is trace[1]
+    assert [r.name for r in trace] == ["masking", "d"] if trace[0].name == "masking" else True
+    assert "propagates" in repr(trace) and "masklab-trace" in trace._repr_html_()
+    with pytest.raises(KeyError, match="no layer named 'zzz'"):
+        trace["zzz"]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    image = trace.plot()
+    assert image.get_array().shape == (2, 4)
+    with pytest.raises(IndexError, match=r"sample must be in \[0, 2\), got 5"):
+        trace.plot(sample=5)
+
+
+def test_bad_inputs():
+    model = keras.Sequential([keras.Input((4,)), L.Embedding(9, 2, mask_zero=True)])
+    with pytest.raises(TypeError, match="model must be a keras.Model.*got Dense"):
+        trace_masks(L.Dense(2), X)
+    with pytest.raises(ValueError, match=r"inputs must have shape \(None, 4\) \(None = any\), got \(1, 5\)"):
+        trace_masks(model, np.zeros((1, 5)))
+    with pytest.raises(ValueError, match="must hold integer ids for the model's int32 input"):
+        trace_masks(keras.Sequential([keras.Input((2,), dtype="int32"), L.Embedding(9, 2)]), [[1.5, 2.0]])
+    with pytest.raises(TypeError, match="inputs must hold numbers"):
+        trace_masks(model, [["a", "b", "c", "d"]])
+    with pytest.raises(ValueError, match="not built yet"):
+        trace_masks(keras.Sequential([L.Dense(2)]), X)
+
+    class Sub(keras.Model):
+        def call(self, x):
+            return x
+
+    with pytest.raises(TypeError, match="subclassed"):
+        trace_masks(Sub(), X)
+    two = keras.Model([keras.Input((4, 3)), keras.Input((4, 3))], L.Add()([keras.Input((4, 3)), keras.Input((4, 3))])) \
+        if False else None
+    a, b = keras.Input((4, 3)), keras.Input((4, 3))
+    two = keras.Model([a, b], L.Add()([a, b]))
+    with pytest.raises(ValueError, match="inputs must hold 2 array"):
+        trace_masks(two, [X])
+    with pytest.raises(ValueError, match="inputs must be a list of 2 arrays"):
+        trace_masks(two, X)
