@@ -200,6 +200,17 @@ def _lstm_after_flatten(answer):
     return False, "Flatten does not support masking: Keras warns and drops the mask; trace it and look."
 
 
+def _longer_padding(answer):
+    text = str(answer).strip().lower().replace("_", " ").replace("-", " ")
+    if "post" in text and ("no mask" in text or "unmasked" in text or "without" in text):
+        return True, "the unmasked model read padding after the data; more of it pushed its last state away."
+    if "mask" in text and "no" not in text and "un" not in text and "without" not in text:
+        return False, "the masked models skip padding entirely, however much there is; their accuracy did not move."
+    if "pre" in text:
+        return False, "pre padding without a mask suffered less: the padding comes first, before the real frames."
+    return False, f"answer like 'post, no mask', got {answer!r}"
+
+
 def _zero_masked_layer(answer):
     import keras
 
@@ -272,6 +283,8 @@ EXERCISES = {
                  "call(self, inputs, mask=None) and supports_masking", _zero_masked_layer),
         Exercise("04.2", "What does the guide's TemporalSoftmax return at a masked step (after Dense(1))?",
                  "a number, or 'nan'", _guide_softmax_masked),
+        Exercise("07.1", "Which configuration lost the most accuracy when the test set was padded to 60 frames?",
+                 "answer like 'pre, masking' or 'post, no mask'", _longer_padding),
         Exercise("05.1", "Per-step losses [1, 4, 9, 16], mask [True, True, False, False]: Keras' default loss?",
                  "sum the kept losses, then divide", _default_reduction),
         Exercise("05.2", "Which sample_weight shape does evaluate() accept beside a (batch, timesteps) mask: "

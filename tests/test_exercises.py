@@ -48,6 +48,7 @@ RIGHT = {
     "04.2": "nan",
     "05.1": 2.5,
     "05.2": "(batch, timesteps)",
+    "07.1": "post, no mask",
 }
 
 
@@ -103,6 +104,9 @@ def test_no_answer_gives_the_question_and_a_hint(exercise):
         ("05.1", 5.0, "'sum' reduction"),
         ("05.1", "2.5", "with a number"),
         ("05.2", "(batch,)", "fails"),
+        ("07.1", "post, masking", "did not move"),
+        ("07.1", "pre, no mask", "suffered less"),
+        ("07.1", 3, "answer like"),
         ("05.2", 3, "answer '(batch,)'"),
     ],
 )
