@@ -42,3 +42,19 @@ def test_runtime_and_launch_url():
     url = re.search(r"https://mybinder\.org/v2/gh/[^)\s]+", readme).group(0)
     path = url.split("urlpath=lab/tree/", 1)[1]
     assert (ROOT / path).is_file(), f"the Binder URL opens {path}, which does not exist"
+
+
+def test_repo2docker_reads_the_binder_folder():
+    """repo2docker itself, without a Docker engine: --no-build prints the Dockerfile it would build."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "repo2docker", "--no-run", "--no-build", "--debug", str(ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )
+    text = result.stdout + result.stderr
+    assert result.returncode == 0, text[-3000:]
+    assert "Building conda environment for python=3.11" in text
+    assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in text
+    assert "RUN ./binder/postBuild" in text

@@ -1,0 +1,72 @@
+"""Median update latency of each masklab widget over 50 updates; one JSON line per widget.
+
+    python benchmarks/widgets.py [--updates 50]
+
+An update is one `.value` change of a control, as a click or a slider move makes it; the time
+covers everything the widget recomputes and re-renders in Python (the browser's drawing is not
+included). Targets: <= 50 ms median, <= 150 ms where the update runs a model.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import numpy as np  # noqa: E402
+
+import masklab  # noqa: E402
+
+with masklab.quiet_stderr():
+    import keras  # noqa: E402, F401
+
+from masklab.datasets import japanese_vowels  # noqa: E402
+from masklab.widgets import LossExplorer, PaddingExplorer, PropagationExplorer  # noqa: E402
+
+
+def timed(updates, change):
+    times = []
+    for i in range(updates):
+        start = time.perf_counter()
+        change(i)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def report(name, times, runs_model):
+    print(json.dumps({
+        "benchmark": "widget_update", "widget": name, "updates": len(times), "runs_model": runs_model,
+        "median_ms": round(1000 * statistics.median(times), 2), "p90_ms": round(1000 * np.percentile(times, 90), 2),
+        "target_ms": 150 if runs_model else 50,
+    }), flush=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=50)
+    args = parser.parse_args(argv)
+    (x_train, _), _ = japanese_vowels.load_data()
+
+    padding = PaddingExplorer(x_train[:12])
+    top = padding.maxlen.max
+    report("PaddingExplorer", timed(args.updates, lambda i: setattr(padding.maxlen, "value", 5 + i % (top - 5))),
+           runs_model=False)
+
+    rng = np.random.default_rng(0)
+    loss = LossExplorer(rng.normal(size=(2, 6, 1)), rng.normal(size=(2, 6, 1)))
+    buttons = [b for row in loss.toggles for b in row]
+    report("LossExplorer", timed(args.updates, lambda i: setattr(buttons[i % len(buttons)], "value",
+                                                                 not buttons[i % len(buttons)].value)),
+           runs_model=True)
+
+    stacks = [["Dense", "LSTM"], ["Dense", "Conv1D", "LSTM"], ["LSTM(return_sequences)", "GlobalAveragePooling1D"]]
+    propagation = PropagationExplorer()
+    report("PropagationExplorer", timed(args.updates, lambda i: setattr(propagation.stack, "value", stacks[i % 3])),
+           runs_model=True)
+
+
+if __name__ == "__main__":
+    main()
