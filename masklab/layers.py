@@ -45,6 +45,13 @@ def _check_mask(layer, inputs, mask):
     return mask
 
 
+def _kept_max(layer, inputs, mask, keepdims):
+    """(max over kept timesteps per feature, 0 where a column is fully masked; bool keep grid)."""
+    keep = ops.broadcast_to(ops.expand_dims(_check_mask(layer, inputs, mask), -1), ops.shape(inputs))
+    top = ops.max(ops.where(keep, inputs, float("-inf")), axis=1, keepdims=keepdims)
+    return ops.where(ops.isfinite(top), top, ops.zeros_like(top)), keep
+
+
 @keras.saving.register_keras_serializable(package=PACKAGE)
 class MaskedEmbedding(keras.layers.Layer):
     """An embedding lookup that generates a mask from its ids (like ``Embedding(mask_zero=True)``).
@@ -210,11 +217,8 @@ class MaskedTemporalSoftmax(keras.layers.Layer):
     def call(self, inputs, mask=None):
         if mask is None:
             return ops.softmax(inputs, axis=1)
-        keep = ops.expand_dims(_check_mask(self, inputs, mask), -1)            # (batch, timesteps, 1)
-        keep = ops.broadcast_to(keep, ops.shape(inputs))
-        # Largest kept logit per (sample, feature); 0 where a column is fully masked.
-        top = ops.max(ops.where(keep, inputs, float("-inf")), axis=1, keepdims=True)
-        top = ops.where(ops.isfinite(top), top, ops.zeros_like(top))
+        # Subtract the largest kept logit per (sample, feature) so exp never overflows.
+        top, keep = _kept_max(self, inputs, mask, keepdims=True)
         exps = ops.where(keep, ops.exp(ops.where(keep, inputs - top, ops.zeros_like(inputs))), 0.0)
         return ops.divide_no_nan(exps, ops.sum(exps, axis=1, keepdims=True))
 
@@ -253,9 +257,7 @@ class MaskedGlobalMaxPooling1D(keras.layers.Layer):
     def call(self, inputs, mask=None):
         if mask is None:
             return ops.max(inputs, axis=1)
-        keep = ops.broadcast_to(ops.expand_dims(_check_mask(self, inputs, mask), -1), ops.shape(inputs))
-        top = ops.max(ops.where(keep, inputs, float("-inf")), axis=1)
-        return ops.where(ops.isfinite(top), top, ops.zeros_like(top))
+        return _kept_max(self, inputs, mask, keepdims=False)[0]
 
     def compute_mask(self, inputs, mask=None):
         return None
