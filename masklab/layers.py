@@ -180,8 +180,19 @@ class TemporalSplit(keras.layers.Layer):
         return [shape, shape]
 
 
+class _SequenceConsumer(keras.layers.Layer):
+    """Base of the mask-consuming layers: rank-3 inputs, ``supports_masking`` on."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        _check_rank(self, input_shape, 3, "(batch, timesteps, features)")
+
+
 @keras.saving.register_keras_serializable(package=PACKAGE)
-class MaskedTemporalSoftmax(keras.layers.Layer):
+class MaskedTemporalSoftmax(_SequenceConsumer):
     """Softmax over the time axis (axis 1), per feature, skipping masked timesteps.
 
     For inputs ``(batch, timesteps, features)`` each feature's column sums to
@@ -207,13 +218,6 @@ class MaskedTemporalSoftmax(keras.layers.Layer):
             inputs' ``(batch, timesteps)``.
     """
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.supports_masking = True
-
-    def build(self, input_shape):
-        _check_rank(self, input_shape, 3, "(batch, timesteps, features)")
-
     def call(self, inputs, mask=None):
         if mask is None:
             return ops.softmax(inputs, axis=1)
@@ -227,7 +231,7 @@ class MaskedTemporalSoftmax(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
-class MaskedGlobalMaxPooling1D(keras.layers.Layer):
+class MaskedGlobalMaxPooling1D(_SequenceConsumer):
     """Max over the unmasked timesteps; the mask is consumed.
 
     ``keras.layers.GlobalMaxPooling1D`` does not take a mask (Keras 3 warns and
@@ -246,13 +250,6 @@ class MaskedGlobalMaxPooling1D(keras.layers.Layer):
     Raises:
         ValueError: inputs not of rank 3; a mask of the wrong shape.
     """
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.supports_masking = True
-
-    def build(self, input_shape):
-        _check_rank(self, input_shape, 3, "(batch, timesteps, features)")
 
     def call(self, inputs, mask=None):
         if mask is None:
