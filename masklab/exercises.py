@@ -72,6 +72,16 @@ def _lessons_count(answer):
     return False, f"{answer} is not it: count the rows of the lesson map, numbered 00 to 07."
 
 
+def _smallest_maxlen(answer):
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
+        return False, f"answer with a whole number, got {answer!r}"
+    if answer == 5:
+        return True, "the longest sequence has 5 timesteps; any smaller maxlen truncates it."
+    if answer < 5:
+        return False, f"with maxlen={answer} the first sequence (5 timesteps) is truncated; watch 'truncated rows'."
+    return False, f"maxlen={answer} truncates nothing, but a smaller value does too: only pad to the longest sequence."
+
+
 def _default_padding(answer):
     if answer == "pre":
         return True, "keras.utils.pad_sequences pads (and truncates) at the start unless told otherwise."
@@ -200,6 +210,37 @@ def _lstm_after_flatten(answer):
     return False, "Flatten does not support masking: Keras warns and drops the mask; trace it and look."
 
 
+def _vocabulary_input_dim(answer):
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
+        return False, f"answer with a whole number, got {answer!r}"
+    if answer == 120:
+        return True, "vocabulary_size() already counts '' (0) and '[UNK]' (1): ids run 0..119."
+    if answer == 121:
+        return False, "no +1 here: TextVectorization's vocabulary_size() already includes the padding entry ''."
+    if answer == 122:
+        return False, "vocabulary_size() already includes both reserved entries, '' and '[UNK]'."
+    return False, f"{answer} is not it: input_dim is the number of ids, vocabulary_size()."
+
+
+def _negative_id(answer):
+    text = str(answer).strip().lower()
+    if text in ("2", "last row", "the last row", "row 2", "-1"):
+        return True, "no error: -1 counts from the end, like Python indexing, and selects the last row (2)."
+    if "error" in text or "raise" in text:
+        return False, "run it: TensorFlow raises for ids >= input_dim on CPU, but a negative id passes silently."
+    if text in ("0", "zeros", "row 0"):
+        return False, "not zeros and not row 0: run Embedding(3, 2)(np.array([[-1]])) and compare with the weights."
+    return False, f"answer with the row index it returns (0, 1 or 2) or 'error', got {answer!r}"
+
+
+def _padding_side_with_mask(answer):
+    if not isinstance(answer, (bool, np.bool_)):
+        return False, f"answer True or False, got {answer!r}"
+    if not answer:
+        return True, "with the mask the LSTM never sees padding, so pre and post train the same model."
+    return False, "compare the two masked rows of the table: same accuracy, and final losses equal to float precision."
+
+
 def _longer_padding(answer):
     text = str(answer).strip().lower().replace("_", " ").replace("-", " ")
     if "post" in text and ("no mask" in text or "unmasked" in text or "without" in text):
@@ -263,6 +304,8 @@ EXERCISES = {
     for e in [
         Exercise("00.1", "How many lesson notebooks does masklab have?",
                  "count the rows of the lesson map", _lessons_count),
+        Exercise("00.2", "In the explorer of lesson 00 ([[3, 1, 4, 1, 5], [9, 2]]), the smallest maxlen that "
+                 "truncates nothing?", "watch 'truncated rows' as you move the slider", _smallest_maxlen),
         Exercise("01.1", "Which padding side does keras.utils.pad_sequences use by default: 'pre' or 'post'?",
                  "call it on [[1, 2], [3]] without arguments", _default_padding),
         Exercise("01.2", "Pad [[5, 8, 2, 9], [7, 1]] with maxlen=3, padding='post', truncating='pre' (nested list).",
@@ -283,8 +326,14 @@ EXERCISES = {
                  "call(self, inputs, mask=None) and supports_masking", _zero_masked_layer),
         Exercise("04.2", "What does the guide's TemporalSoftmax return at a masked step (after Dense(1))?",
                  "a number, or 'nan'", _guide_softmax_masked),
+        Exercise("06.1", "TextVectorization reports vocabulary_size() == 120. The input_dim of its "
+                 "Embedding(mask_zero=True)?", "what does vocabulary_size() count?", _vocabulary_input_dim),
+        Exercise("06.2", "On TensorFlow, which row does Embedding(3, 2) return for id -1 (or 'error')?",
+                 "the lesson ran it", _negative_id),
         Exercise("07.1", "Which configuration lost the most accuracy when the test set was padded to 60 frames?",
                  "answer like 'pre, masking' or 'post, no mask'", _longer_padding),
+        Exercise("07.2", "With masking, did the padding side (pre or post) change test accuracy? (True/False)",
+                 "compare the two masked runs", _padding_side_with_mask),
         Exercise("05.1", "Per-step losses [1, 4, 9, 16], mask [True, True, False, False]: Keras' default loss?",
                  "sum the kept losses, then divide", _default_reduction),
         Exercise("05.2", "Which sample_weight shape does evaluate() accept beside a (batch, timesteps) mask: "

@@ -36,6 +36,7 @@ class ZerosEverything(keras.layers.Layer):
 
 RIGHT = {
     "00.1": 8,
+    "00.2": 5,
     "01.1": "pre",
     "01.2": [[8, 2, 9], [7, 1, 0]],
     "01.3": 51,
@@ -48,7 +49,10 @@ RIGHT = {
     "04.2": "nan",
     "05.1": 2.5,
     "05.2": "(batch, timesteps)",
+    "06.1": 120,
+    "06.2": "last row",
     "07.1": "post, no mask",
+    "07.2": False,
 }
 
 
@@ -75,6 +79,8 @@ def test_no_answer_gives_the_question_and_a_hint(exercise):
     [
         ("00.1", 7, "numbered 00 to 07"),
         ("00.1", "8", "whole number"),
+        ("00.2", 4, "is truncated"),
+        ("00.2", 9, "smaller value"),
         ("01.1", "post", "not the default"),
         ("01.1", "left", "answer 'pre' or 'post'"),
         ("01.2", [[5, 8, 2], [7, 1, 0]], "START of a long sequence"),
@@ -104,7 +110,12 @@ def test_no_answer_gives_the_question_and_a_hint(exercise):
         ("05.1", 5.0, "'sum' reduction"),
         ("05.1", "2.5", "with a number"),
         ("05.2", "(batch,)", "fails"),
+        ("06.1", 121, "no +1 here"),
+        ("06.1", 122, "both reserved"),
+        ("06.2", "error", "passes silently"),
+        ("06.2", 0, "not zeros"),
         ("07.1", "post, masking", "did not move"),
+        ("07.2", True, "same accuracy"),
         ("07.1", "pre, no mask", "suffered less"),
         ("07.1", 3, "answer like"),
         ("05.2", 3, "answer '(batch,)'"),
