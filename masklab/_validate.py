@@ -79,6 +79,28 @@ def numeric(name: str, array: np.ndarray, *, allow_bool: bool = False) -> np.nda
     return array
 
 
+def not_whole(array: np.ndarray) -> np.ndarray:
+    """bool array: True where a value is not a finite whole number (always False for integer dtypes)."""
+    if array.dtype.kind != "f":
+        return np.zeros(array.shape, dtype=bool)
+    return ~np.isfinite(array) | (np.mod(array, 1) != 0)
+
+
+def bool_mask(name: str, value) -> np.ndarray:
+    """Return a boolean-like mask (booleans, or numbers that are all 0/1) as a bool array.
+
+    Raises:
+        TypeError: anything else, naming the argument and the values found.
+    """
+    array = to_numpy(name, value)
+    if array.dtype.kind == "b":
+        return array
+    if array.dtype.kind not in "iuf" or (array.size and not np.isin(array, (0, 1)).all()):
+        shown = np.unique(array)[:6].tolist() if array.dtype.kind in "iuf" else f"dtype {array.dtype}"
+        raise TypeError(f"{name} must be boolean-like (booleans or 0/1), got {shown}")
+    return array.astype(bool)
+
+
 def rank(name: str, array: np.ndarray, expected, shape_hint: str) -> np.ndarray:
     """Require ``array.ndim`` in ``expected`` (an int or a tuple of ints)."""
     expected = (expected,) if isinstance(expected, int) else tuple(expected)

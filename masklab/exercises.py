@@ -55,6 +55,20 @@ class Exercise:
     checker: object
 
 
+def _not_whole_number(answer):
+    """The message for an answer that is not a whole number, else None."""
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
+        return f"answer with a whole number, got {answer!r}"
+    return None
+
+
+def _not_true_or_false(answer):
+    """The message for an answer that is not True/False, else None."""
+    if not isinstance(answer, (bool, np.bool_)):
+        return f"answer True or False, got {answer!r}"
+    return None
+
+
 def _as_bool_grid(answer, shape):
     array = np.asarray(answer)
     if array.dtype.kind not in "biu" or array.shape != shape:
@@ -65,16 +79,16 @@ def _as_bool_grid(answer, shape):
 
 
 def _lessons_count(answer):
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
-        return False, f"answer with a whole number, got {answer!r}"
+    if _not_whole_number(answer):
+        return False, _not_whole_number(answer)
     if answer == 8:
         return True, "the lessons run from 00_start_here to 07_capstone_japanese_vowels."
     return False, f"{answer} is not it: count the rows of the lesson map, numbered 00 to 07."
 
 
 def _smallest_maxlen(answer):
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
-        return False, f"answer with a whole number, got {answer!r}"
+    if _not_whole_number(answer):
+        return False, _not_whole_number(answer)
     if answer == 5:
         return True, "the longest sequence has 5 timesteps; any smaller maxlen truncates it."
     if answer < 5:
@@ -119,8 +133,8 @@ def _pad_by_hand(answer):
 
 
 def _input_dim(answer):
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
-        return False, f"answer with a whole number, got {answer!r}"
+    if _not_whole_number(answer):
+        return False, _not_whole_number(answer)
     if answer == 51:
         return True, "ids 0..50 index 51 rows; row 0 is the padding row that mask_zero=True masks."
     if answer == 50:
@@ -148,8 +162,8 @@ def _masking_rule(answer):
 
 
 def _mask_zero_zeros(answer):
-    if not isinstance(answer, (bool, np.bool_)):
-        return False, f"answer True or False, got {answer!r}"
+    if _not_true_or_false(answer):
+        return False, _not_true_or_false(answer)
     if not answer:
         return True, "the output at index 0 is row 0 of the embedding matrix; the mask travels beside it."
     return False, ("run it: Embedding(5, 2, mask_zero=True)(np.array([[0]])) returns row 0 of the weights, "
@@ -203,16 +217,16 @@ def _gap_effect(answer):
 
 
 def _lstm_after_flatten(answer):
-    if not isinstance(answer, (bool, np.bool_)):
-        return False, f"answer True or False, got {answer!r}"
+    if _not_true_or_false(answer):
+        return False, _not_true_or_false(answer)
     if not answer:
         return True, "Flatten destroys the mask, so nothing after it sees one."
     return False, "Flatten does not support masking: Keras warns and drops the mask; trace it and look."
 
 
 def _vocabulary_input_dim(answer):
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
-        return False, f"answer with a whole number, got {answer!r}"
+    if _not_whole_number(answer):
+        return False, _not_whole_number(answer)
     if answer == 120:
         return True, "vocabulary_size() already counts '' (0) and '[UNK]' (1): ids run 0..119."
     if answer == 121:
@@ -234,8 +248,8 @@ def _negative_id(answer):
 
 
 def _padding_side_with_mask(answer):
-    if not isinstance(answer, (bool, np.bool_)):
-        return False, f"answer True or False, got {answer!r}"
+    if _not_true_or_false(answer):
+        return False, _not_true_or_false(answer)
     if not answer:
         return True, "with the mask the LSTM never sees padding, so pre and post train the same model."
     return False, "compare the two masked rows of the table: same accuracy, and final losses equal to float precision."

@@ -85,20 +85,16 @@ def build_classifier(masking: bool, *, units: int = 32):
     return keras.Model(inputs, outputs, name=f"speakers_{'masked' if masking else 'unmasked'}")
 
 
-class EpochLine:
-    """A Keras callback factory printing one compact line every ``every`` epochs."""
+def _epoch_line(label: str, epochs: int, every: int = 10):
+    """A Keras callback printing one compact line every ``every`` epochs (and after the last)."""
+    import keras
 
-    def __new__(cls, label: str, epochs: int, every: int = 10):
-        import keras
+    def on_epoch_end(epoch, logs):
+        if (epoch + 1) % every == 0 or epoch + 1 == epochs:
+            print(f"{label}: epoch {epoch + 1:>3}/{epochs}  loss {logs['loss']:.3f}  accuracy {logs['accuracy']:.3f}",
+                  flush=True)
 
-        class _Line(keras.callbacks.Callback):
-            def on_epoch_end(self, epoch, logs=None):
-                if (epoch + 1) % every == 0 or epoch + 1 == epochs:
-                    logs = logs or {}
-                    print(f"{label}: epoch {epoch + 1:>3}/{epochs}  loss {logs.get('loss', float('nan')):.3f}  "
-                          f"accuracy {logs.get('accuracy', float('nan')):.3f}", flush=True)
-
-        return _Line()
+    return keras.callbacks.LambdaCallback(on_epoch_end=on_epoch_end)
 
 
 def run_padding_masking(padding: str, masking: bool, *, epochs: int = 50, batch_size: int = 16,
@@ -146,7 +142,7 @@ def run_padding_masking(padding: str, masking: bool, *, epochs: int = 50, batch_
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     label = f"{padding} padding, {'masking' if masking else 'no mask'}"
-    callbacks = [EpochLine(label, epochs)] if progress else []
+    callbacks = [_epoch_line(label, epochs)] if progress else []
     start = time.perf_counter()
     history = model.fit(train.values, y_train, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=callbacks)
     seconds = time.perf_counter() - start

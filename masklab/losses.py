@@ -152,16 +152,6 @@ def _as_float(name, value):
     return array.astype(np.float64)
 
 
-def _as_mask(mask):
-    array = _validate.to_numpy("mask", mask)
-    if array.dtype.kind == "b":
-        return array
-    if array.dtype.kind not in "iuf" or (array.size and not np.isin(array, (0, 1)).all()):
-        shown = np.unique(array)[:6].tolist() if array.dtype.kind in "iuf" else array.dtype
-        raise TypeError(f"mask must be boolean-like (booleans or 0/1), got {shown}")
-    return array.astype(bool)
-
-
 def _multiply(a, b, what):
     try:
         return a * b
@@ -193,7 +183,7 @@ def _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction):
         )
     weights = None
     if mask is not None:
-        mask = _as_mask(mask)
+        mask = _validate.bool_mask("mask", mask)
         if mask.shape != losses.shape:
             raise ValueError(
                 f"mask of shape {mask.shape} does not match the per-element losses of shape {losses.shape} "

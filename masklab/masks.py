@@ -47,11 +47,7 @@ def attach_mask(x, mask):
     """
     import keras
 
-    mask_array = _validate.to_numpy("mask", mask)
-    if mask_array.dtype.kind != "b":
-        if mask_array.dtype.kind not in "iuf" or not np.isin(mask_array, (0, 1)).all():
-            raise TypeError(f"mask must be boolean-like (booleans or 0/1), got dtype {mask_array.dtype}")
-        mask_array = mask_array.astype(bool)
+    mask_array = _validate.bool_mask("mask", mask)
     tensor = keras.ops.convert_to_tensor(x)
     if tuple(mask_array.shape) != tuple(tensor.shape[: mask_array.ndim]) or mask_array.ndim > len(tensor.shape):
         raise ValueError(
@@ -128,7 +124,7 @@ def mask_from_lengths(lengths, maxlen=None, *, padding="post"):
     """
     lengths = _validate.to_numpy("lengths", lengths)
     _validate.rank("lengths", lengths, 1, "(batch,)")
-    if lengths.dtype.kind == "f" and lengths.size and np.all(np.mod(lengths, 1) == 0):
+    if lengths.dtype.kind == "f" and lengths.size and not _validate.not_whole(lengths).any():
         lengths = lengths.astype(np.int64)
     if lengths.size and lengths.dtype.kind not in "iu":
         raise TypeError(f"lengths must hold integers, got dtype {lengths.dtype}: {_validate._show(lengths.tolist())}")

@@ -106,9 +106,10 @@ def _check_sequences(sequences, dtype: np.dtype):
                 f"sequences[{i}] has timesteps of shape {arr.shape[1:]}, but earlier sequences have "
                 f"timesteps of shape {sample_shape}"
             )
-        if arr.size and dtype.kind in "iu" and arr.dtype.kind == "f" and not np.all(np.mod(arr, 1) == 0):
+        fractional = _validate.not_whole(arr) if dtype.kind in "iu" else None
+        if fractional is not None and fractional.any():
             raise ValueError(
-                f"sequences[{i}] holds non-integer values (for example {arr[np.mod(arr, 1) != 0].flat[0].item()!r}) "
+                f"sequences[{i}] holds non-integer values (for example {arr[fractional].flat[0].item()!r}) "
                 f"but dtype is {dtype}; pass dtype='float32' to keep them"
             )
         arrays.append(arr)

@@ -95,14 +95,9 @@ def plot_mask(mask, ax=None, *, title="mask (blue = keep, grey = skip)"):
 
     Raises:
         TypeError: ``mask`` does not hold booleans or 0/1 numbers.
-        ValueError: ``mask`` is not rank 2, or holds numbers other than 0/1.
+        ValueError: ``mask`` is not rank 2.
     """
-    mask = _validate.numeric("mask", _validate.to_numpy("mask", mask), allow_bool=True)
-    _validate.rank("mask", mask, 2, "(batch, timesteps)")
-    if mask.dtype != bool:
-        if not np.isin(mask, (0, 1)).all():
-            raise ValueError(f"mask must hold booleans or 0/1, got values {np.unique(mask)[:5].tolist()}")
-        mask = mask.astype(bool)
+    mask = _validate.rank("mask", _validate.bool_mask("mask", mask), 2, "(batch, timesteps)")
     rows, cols = mask.shape
     ax = _axes(ax, rows, cols)
     image = ax.imshow(mask.astype(int), cmap=ListedColormap([SKIP, KEEP]), vmin=0, vmax=1,

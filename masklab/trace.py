@@ -35,7 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from masklab import _validate
-from masklab.masks import _attached_mask
+from masklab.masks import get_mask
 
 EFFECTS = ("generates", "propagates", "modifies", "consumes", "destroys", "none")
 
@@ -166,10 +166,7 @@ def _mask_of(value):
         return masks if any(m is not None for m in masks) else None
     if value is None or not hasattr(value, "shape"):
         return None
-    mask = _attached_mask(value)
-    if mask is None:
-        return None
-    return np.asarray(mask.numpy() if hasattr(mask, "numpy") else mask).astype(bool)
+    return get_mask(value)
 
 
 def _flat_masks(mask):
@@ -270,7 +267,7 @@ def _prepare_inputs(graph, inputs):
         if array.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape[1:], array.shape[1:])):
             raise ValueError(f"{name} must have shape {shape} (None = any), got {array.shape}")
         dtype = np.dtype(keras.backend.standardize_dtype(spec.dtype))
-        if dtype.kind in "iu" and array.dtype.kind == "f" and not np.all(np.mod(array, 1) == 0):
+        if dtype.kind in "iu" and _validate.not_whole(array).any():
             raise ValueError(f"{name} must hold integer ids for the model's {dtype} input, got non-integer values")
         tensors.append(keras.ops.convert_to_tensor(array.astype(dtype)))
     return tensors

@@ -39,14 +39,13 @@ def _as_array(ids) -> np.ndarray:
 def _integer_ids(array: np.ndarray, where: str = "ids") -> np.ndarray:
     if array.dtype.kind == "b" or (array.size and array.dtype.kind not in "iuf"):
         raise TypeError(f"{where} must hold integer token ids, got dtype {array.dtype}")
-    if array.dtype.kind == "f":
-        bad = ~np.isfinite(array) | (np.mod(array, 1) != 0) if array.size else np.zeros(0, bool)
-        if bad.any():
-            position = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise TypeError(
-                f"{where} must hold integer token ids, got the non-integer {array[position].item()!r} at position "
-                f"{position}; Embedding would silently cast it to an integer"
-            )
+    bad = _validate.not_whole(array)
+    if bad.any():
+        position = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise TypeError(
+            f"{where} must hold integer token ids, got the non-integer {array[position].item()!r} at position "
+            f"{position}; Embedding would silently cast it to an integer"
+        )
     return array
 
 

@@ -189,8 +189,6 @@ def test_bad_inputs():
 
     with pytest.raises(TypeError, match="subclassed"):
         trace_masks(Sub(), X)
-    two = keras.Model([keras.Input((4, 3)), keras.Input((4, 3))], L.Add()([keras.Input((4, 3)), keras.Input((4, 3))])) \
-        if False else None
     a, b = keras.Input((4, 3)), keras.Input((4, 3))
     two = keras.Model([a, b], L.Add()([a, b]))
     with pytest.raises(ValueError, match="inputs must hold 2 array"):
