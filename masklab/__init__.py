@@ -14,8 +14,10 @@ Public API:
     check_token_ids: name the token ids that fall outside an Embedding.
     check: check a lesson exercise.
     quiet_stderr: import TensorFlow without its C++ start-up lines.
-Submodules: datasets, layers (imports Keras), plot (matplotlib), widgets
-(ipywidgets), exercises.
+Submodules (loaded when first used): behaviours (the registry of taught Keras
+behaviours; ``python -m masklab.matrix`` prints them), datasets, display,
+experiments, layers (imports Keras), matrix, plot (matplotlib), widgets
+(ipywidgets).
 """
 
 import importlib
@@ -46,7 +48,7 @@ __all__ = [
     "trace_masks",
 ]
 
-_LAZY_SUBMODULES = ("datasets", "display", "layers", "plot", "widgets")
+_LAZY_SUBMODULES = ("behaviours", "datasets", "display", "experiments", "layers", "matrix", "plot", "widgets")
 
 
 def __getattr__(name):

@@ -14,6 +14,8 @@ Mask roles (the terms of the Keras guide "Masking and padding with Keras"):
 - :class:`MaskedTemporalSoftmax`: **consumes** the mask in ``call`` and
   passes it on.
 - :class:`MaskedGlobalMaxPooling1D`: **consumes** the mask and outputs none.
+- :class:`KeepMask`: wraps a sequence layer (an RNN from Keras 3.16) so the
+  mask it uses is also **propagated**.
 """
 
 from __future__ import annotations
@@ -261,3 +263,63 @@ class MaskedGlobalMaxPooling1D(_SequenceConsumer):
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], input_shape[2])
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class KeepMask(keras.layers.Wrapper):
+    """Run a sequence layer with the incoming mask, and pass that mask on.
+
+    From Keras 3.16 an RNN, ``Bidirectional`` and ``TimeDistributed`` still use
+    the mask (an RNN skips masked timesteps) but no longer hand it to the
+    layers after them (keras-team/keras PR #23235 sets their
+    ``supports_masking`` to False), so a per-timestep loss after
+    ``LSTM(return_sequences=True)`` stops being masked. ``KeepMask(layer)``
+    restores what Keras 3.15 did: the wrapped layer receives the mask, and
+    the wrapper's output carries the same mask whenever the output keeps the
+    time axis (rank 3 or more). On Keras up to 3.15 it changes nothing.
+
+    Args:
+        layer: a ``keras.layers.Layer`` whose output has the input's timesteps
+            (e.g. ``LSTM(..., return_sequences=True)``, ``TimeDistributed``);
+            for a layer that removes the time axis no mask is passed on.
+
+    Call arguments:
+        inputs: tensor ``(batch, timesteps, ...)``.
+        mask: optional bool ``(batch, timesteps)``, filled in by Keras.
+        training: passed to the wrapped layer.
+
+    Output shape: the wrapped layer's. Output mask: the input mask, or None
+    when the output has no time axis.
+
+    Raises:
+        TypeError: ``layer`` is not a Keras layer.
+
+    Example:
+
+    >>> x = np.array([[[1.0], [2.0], [0.0]]], "float32")
+    >>> h = KeepMask(keras.layers.LSTM(2, return_sequences=True))(keras.layers.Masking(0.0)(x))
+    >>> masklab.get_mask(h).tolist()
+    [[True, True, False]]
+    """
+
+    def __init__(self, layer, **kwargs):
+        if not isinstance(layer, keras.layers.Layer):
+            raise TypeError(f"layer must be a keras.layers.Layer, got {type(layer).__name__}")
+        super().__init__(layer, **kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None, training=None):
+        import warnings
+
+        with warnings.catch_warnings():
+            # The wrapped layer may warn that it "will destroy the mask": this wrapper keeps it.
+            warnings.filterwarnings("ignore", message=".*destroy the mask information.*")
+            return self.layer(inputs, mask=mask, training=training)
+
+    def compute_output_shape(self, input_shape):
+        return self.layer.compute_output_shape(input_shape)
+
+    def compute_mask(self, inputs, mask=None):
+        if mask is None:
+            return None
+        return mask if len(self.compute_output_shape(tuple(inputs.shape))) >= 3 else None

@@ -11,11 +11,14 @@ call:
 - ``"propagates"``: the mask out equals the mask in (``Dense``, ``Dropout``);
 - ``"modifies"``: a different mask out (``TemporalSplit``; a merge of
   different masks);
-- ``"consumes"``: the layer's ``call`` received the mask and none comes out
-  (``GlobalAveragePooling1D``, ``LSTM(return_sequences=False)``);
-- ``"destroys"``: a mask came in, the layer could not take it, none comes out
-  (``Flatten``, ``Conv1D``; Keras 3 warns "will therefore destroy the mask
-  information");
+- ``"consumes"``: the layer supports masking, its ``call`` received the mask
+  and none comes out (``GlobalAveragePooling1D``; ``LSTM(return_sequences=False)``
+  up to Keras 3.15);
+- ``"destroys"``: a mask came in and none comes out from a layer whose
+  ``supports_masking`` is False: exactly when Keras 3 warns "will therefore
+  destroy the mask information" (``Flatten``, ``Conv1D``; from Keras 3.16 also
+  RNNs, ``Bidirectional`` and ``TimeDistributed``, keras-team/keras PR #23235,
+  which still use the mask inside: see ``uses_mask``);
 - ``"none"``: no mask in or out.
 
 "The call received the mask" follows Keras 3's rule in ``Layer.__call__``
@@ -194,7 +197,7 @@ def _tensor_arguments(layer, args, kwargs):
 
 
 def _masks_in(layer, args, kwargs):
-    """(incoming mask(s), did call receive a mask) -- mirrors Layer.__call__ in Keras 3.15."""
+    """(incoming mask(s), did call receive a mask, was it passed by hand) -- mirrors Layer.__call__ in Keras 3.15."""
     params = inspect.signature(layer.call).parameters
     by_hand = {k: v for k, v in kwargs.items() if (k == "mask" or k.endswith("_mask")) and v is not None}
     tensors = _tensor_arguments(layer, args, kwargs)
@@ -209,15 +212,20 @@ def _masks_in(layer, args, kwargs):
         hand = [_mask_of(v) if _mask_of(v) is not None else np.asarray(v).astype(bool) for v in by_hand.values()]
         incoming = hand[0] if len(hand) == 1 else hand
         received = True
-    return incoming, received
+    return incoming, received, bool(by_hand)
 
 
-def _effect(incoming, outgoing, uses_mask):
+def _effect(incoming, outgoing, uses_mask, supports_masking, by_hand=False):
     ins, outs = _flat_masks(incoming), _flat_masks(outgoing)
     if not ins:
         return "generates" if outs else "none"
     if not outs:
-        return "consumes" if uses_mask else "destroys"
+        # Keras warns "will therefore destroy the mask information" exactly when a mask reaches a
+        # layer whose supports_masking is False (Layer.__call__), even if its call used the mask
+        # first (RNNs from Keras 3.16). A layer that supports masking and returns no mask from
+        # compute_mask consumed it, if its call received it. A mask passed by hand (mask=...)
+        # reaches call and Keras does not warn.
+        return "consumes" if uses_mask and (supports_masking or by_hand) else "destroys"
     same = len(outs) == 1 and all(m.shape == outs[0].shape and (m == outs[0]).all() for m in ins)
     return "propagates" if same else "modifies"
 
@@ -279,13 +287,14 @@ def _trace_graph(graph, tensors, prefix, records):
 
     def operation_fn(operation):
         def call(*args, **kwargs):
-            incoming, received = _masks_in(operation, args, kwargs)
+            incoming, received, by_hand = _masks_in(operation, args, kwargs)
             if isinstance(operation, keras.Model):  # a nested model: trace inside it too
                 inner = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
                 _trace_graph(_graph(operation), inner, f"{prefix}{operation.name}/", records)
             outputs = operation(*args, **kwargs)
             outgoing = _mask_of(outputs)
-            effect = _effect(incoming, outgoing, received)
+            supports = bool(getattr(operation, "supports_masking", False))
+            effect = _effect(incoming, outgoing, received, supports, by_hand)
             # Keras records the ops that compute a symbolic mask (NotEqual, Any, ...) as graph
             # nodes; they touch no mask themselves. Other keras.ops nodes (x * 2) are kept
             # when a mask reaches them, since that is where masks get lost.
@@ -293,7 +302,7 @@ def _trace_graph(graph, tensors, prefix, records):
                 records.append(MaskRecord(
                     name=f"{prefix}{operation.name}", class_name=type(operation).__name__,
                     input_mask=incoming, output_mask=outgoing,
-                    supports_masking=bool(getattr(operation, "supports_masking", False)),
+                    supports_masking=supports,
                     uses_mask=bool(received), effect=effect,
                 ))
             return outputs

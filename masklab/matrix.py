@@ -1,0 +1,78 @@
+"""``python -m masklab.matrix``: the taught behaviours, observed on this environment.
+
+Runs every behaviour of :mod:`masklab.behaviours` on the installed Keras and
+backend (pick the backend with ``KERAS_BACKEND``, as for Keras itself) and
+prints a table: behaviour, lesson, observation. ``--json`` prints one JSON
+object ``{"environment": {...}, "results": {name: observation}}`` for
+machines; ``--only a,b`` runs a subset. ``scripts/behaviour_matrix.py`` runs
+this in several environments and writes ``docs/behaviour_matrix.md``.
+
+Example (shell)::
+
+    python -m masklab.matrix
+    KERAS_BACKEND=jax python -m masklab.matrix --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def format_value(value) -> str:
+    """One observation as table text: lists joined, floats as they are, bools as yes/no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "[" + ", ".join(format_value(v) if not isinstance(v, bool) else str(v) for v in value) + "]"
+    return str(value)
+
+
+def main(argv=None) -> int:
+    """Command-line entry point; returns the exit status (0, or 2 for a bad ``--only``)."""
+    parser = argparse.ArgumentParser(prog="python -m masklab.matrix", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--only", default=None, help="comma-separated behaviour names (default: all)")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    from masklab import behaviours
+
+    names = None
+    if args.only:
+        names = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = [n for n in names if n not in behaviours.REGISTRY]
+        if unknown:
+            print(f"--only: unknown behaviour(s) {unknown}; run without --only to list them", file=sys.stderr)
+            return 2
+    start = time.perf_counter()
+    env = behaviours.environment()
+    if env["backend"] == "tensorflow":  # tf.function retracing notes: each behaviour builds new models
+        import tensorflow as tf
+
+        tf.get_logger().setLevel("ERROR")
+
+    def progress(i, total, name):
+        if not args.json:
+            print(f"\r[{i + 1}/{total}] {name:<60}", end="", file=sys.stderr, flush=True)
+
+    results = behaviours.run_all(names, progress=progress)
+    seconds = time.perf_counter() - start
+    if args.json:
+        print(json.dumps({"environment": env, "results": results, "seconds": round(seconds, 1)}))
+        return 0
+    print("\r" + " " * 70 + "\r", end="", file=sys.stderr)
+    print("  ".join(f"{k}={v}" for k, v in env.items() if v is not None))
+    width = max(len(n) for n in results)
+    for name, value in results.items():
+        print(f"{behaviours.REGISTRY[name].lesson}  {name:<{width}}  {format_value(value)}")
+    print(f"{len(results)} behaviours in {seconds:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
