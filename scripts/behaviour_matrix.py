@@ -86,6 +86,8 @@ def observe(name):
         sys.exit(f"{name}: python -m masklab.matrix failed:\n{done.stderr[-2000:]}")
     data = json.loads(done.stdout)
     data.pop("seconds", None)
+    for unpinned in ("python", "numpy"):  # not pinned by envs/*.txt: keep the committed page stable
+        data["environment"].pop(unpinned, None)
     print(f"{name}: {len(data['results'])} behaviours in {time.perf_counter() - start:.0f} s", flush=True)
     return data
 

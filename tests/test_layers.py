@@ -187,3 +187,40 @@ def test_sequential_model_round_trip_and_training(tmp_path):
 def test_registered_under_masklab_package():
     for cls in (MaskedEmbedding, MaskedActivation, TemporalSplit, MaskedTemporalSoftmax, MaskedGlobalMaxPooling1D):
         assert keras.saving.get_registered_name(cls) == f"masklab>{cls.__name__}"
+
+
+def test_keep_mask_passes_the_mask_and_masks_the_loss(tmp_path):
+    from masklab.layers import KeepMask
+    from masklab.losses import masked_loss
+
+    x = np.array([[[0.5], [0.8], [0.0]], [[0.9], [0.3], [0.7]]], "float32")
+    y = np.array([[[1.0], [0.0], [1.0]], [[0.0], [1.0], [1.0]]], "float32")
+    mask = x[..., 0] != 0
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((3, 1))
+    h = KeepMask(keras.layers.LSTM(4, return_sequences=True))(keras.layers.Masking(0.0)(inputs))
+    model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(h))
+    model.compile(loss="binary_crossentropy")
+    assert get_mask(model.layers[2](keras.layers.Masking(0.0)(x))).tolist() == mask.tolist()
+    pred = model.predict(x, verbose=0)
+    flipped = y.copy()
+    flipped[~mask] = 1 - flipped[~mask]
+    value = model.evaluate(x, y, verbose=0)
+    assert abs(value - masked_loss(y, pred, mask, loss="binary_crossentropy")) < 1e-6
+    assert model.evaluate(x, flipped, verbose=0) == value
+    # The RNN inside still skips masked steps: the masked step repeats the previous output.
+    steps = np.asarray(model.layers[2](keras.layers.Masking(0.0)(x)))
+    assert np.allclose(steps[0, 2], steps[0, 1])
+    path = tmp_path / "keep.keras"
+    model.save(path)
+    assert np.allclose(keras.saving.load_model(path).predict(x, verbose=0), pred)
+
+
+def test_keep_mask_no_time_axis_and_bad_input():
+    from masklab.layers import KeepMask
+
+    x = np.array([[[1.0], [0.0]]], "float32")
+    assert get_mask(KeepMask(keras.layers.LSTM(2))(keras.layers.Masking(0.0)(x))) is None
+    assert get_mask(KeepMask(keras.layers.LSTM(2, return_sequences=True))(x)) is None   # no mask in, none out
+    with pytest.raises(TypeError, match="layer must be a keras.layers.Layer"):
+        KeepMask("lstm")

@@ -195,3 +195,38 @@ def test_bad_inputs():
         trace_masks(two, [X])
     with pytest.raises(ValueError, match="inputs must be a list of 2 arrays"):
         trace_masks(two, X)
+
+
+def test_a_layer_that_uses_the_mask_but_does_not_support_masking_destroys_it():
+    """Keras warns "destroy the mask" whenever supports_masking is False, even if call used the mask
+    (how RNNs behave from Keras 3.16): trace_masks must say "destroys", with uses_mask True."""
+
+    class UsesThenDrops(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.seen = None
+
+        def call(self, inputs, mask=None):
+            self.seen = mask
+            return inputs
+
+    layer = UsesThenDrops()
+    inp = keras.Input((4, 3))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = keras.Model(inp, layer(L.Masking(0.0)(inp)))
+    assert any("destroy the mask" in str(w.message) for w in caught)
+    record = trace_masks(model, X)[-1]
+    assert layer.seen is not None
+    assert (record.effect, record.uses_mask, record.supports_masking) == ("destroys", True, False)
+
+
+def test_a_mask_passed_by_hand_is_consumed_without_supports_masking():
+    class Pool(keras.layers.Layer):
+        def call(self, inputs, mask=None):
+            return keras.ops.sum(inputs, axis=1)
+
+    values, mask = keras.Input((4, 3)), keras.Input((4,), dtype="bool")
+    model = keras.Model([values, mask], Pool()(values, mask=mask))
+    record = trace_masks(model, [X, MASK])[-1]
+    assert (record.effect, record.uses_mask) == ("consumes", True)
