@@ -611,7 +611,7 @@ def _guide_softmax():
     keras = _keras()
     ops = keras.ops
 
-    class TemporalSoftmax(keras.layers.Layer):  # keras-io guide, Keras 3 version
+    class TemporalSoftmax(keras.layers.Layer):  # after the keras-io guide (its keras.ops version): sums over axis=-1
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
             self.supports_masking = True

@@ -208,11 +208,15 @@ def _masks_in(layer, args, kwargs):
         masks = [_mask_of(v) for v in tensors.values()]
         incoming = masks if any(m is not None for m in masks) else None
         received = any(f"{name}_mask" in params and _mask_of(v) is not None for name, v in tensors.items())
+    # A Functional model also passes the mask attached to the input as an explicit `mask=`
+    # argument; only a mask given while the input carries none is one passed by hand (Keras
+    # does not warn about those).
+    attached = incoming is not None
     if by_hand:
         hand = [_mask_of(v) if _mask_of(v) is not None else np.asarray(v).astype(bool) for v in by_hand.values()]
         incoming = hand[0] if len(hand) == 1 else hand
         received = True
-    return incoming, received, bool(by_hand)
+    return incoming, received, bool(by_hand) and not attached
 
 
 def _effect(incoming, outgoing, uses_mask, supports_masking, by_hand=False):

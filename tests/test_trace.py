@@ -208,7 +208,7 @@ def test_a_layer_that_uses_the_mask_but_does_not_support_masking_destroys_it():
 
         def call(self, inputs, mask=None):
             self.seen = mask
-            return inputs
+            return inputs + 0.0          # a new tensor: no mask rides on it
 
     layer = UsesThenDrops()
     inp = keras.Input((4, 3))
