@@ -23,11 +23,15 @@ import time
 
 
 def format_value(value) -> str:
-    """One observation as table text: lists joined, floats as they are, bools as yes/no."""
+    """One observation as table text: bools as yes/no, lists as Python writes them, the rest as str.
+
+    >>> format_value(True), format_value(["", "[UNK]"]), format_value([False, 0.5]), format_value("pre")
+    ('yes', "['', '[UNK]']", '[False, 0.5]', 'pre')
+    """
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return "[" + ", ".join(format_value(v) if not isinstance(v, bool) else str(v) for v in value) + "]"
+        return repr(value)
     return str(value)
 
 

@@ -59,6 +59,7 @@ def test_run_in_backend_rejects_unknown_backends():
 
 def test_format_value():
     assert format_value(True) == "yes" and format_value([True, 0.5]) == "[True, 0.5]" and format_value("x") == "x"
+    assert format_value(["", "[UNK]"]) == "['', '[UNK]']"
 
 
 def test_matrix_command_refuses_unknown_names():
