@@ -23,7 +23,7 @@ def test_sides_and_value_controls():
     explorer.truncating.value = "post"
     explorer.value.value = 7
     assert explorer.batch.values.tolist() == [[3, 1, 4], [9, 2, 7]]
-    assert explorer.batch.padding == "post" and explorer.batch.value == 7
+    assert explorer.batch.padding == "post" and explorer.batch.padding_value == 7
 
 
 def test_real_feature_sequences():
