@@ -25,12 +25,12 @@ def show(value, limit: int = 60) -> str:
     >>> show("x" * 10_000_000)[:12], len(show("x" * 10_000_000))
     ("'xxxxxxxxxxx", 60)
     >>> show(10**5000)
-    'an int of 5001 digits'
+    'an int of about 5001 digits'
     """
     if isinstance(value, (str, bytes)) and len(value) > limit:
         value = value[:limit]
     elif isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(int(value)) >= 10**limit:
-        return f"an int of {len(str(abs(int(value)) // 10**limit)) + limit} digits"
+        return f"an int of about {int(abs(int(value)).bit_length() * 0.30103) + 1} digits"
     try:
         text = repr(value)
     except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real message
