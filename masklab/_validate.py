@@ -38,6 +38,13 @@ def show(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def first_line(text: str, limit: int = 200) -> str:
+    """The first line of an error message, cut to ``limit`` characters (for a learner's own errors)."""
+    lines = str(text)[: limit * 4].strip().splitlines()
+    line = lines[0] if lines else ""
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
 def cells(name: str, shape) -> None:
     """Refuse to build an array of ``shape`` with more than :data:`MAX_CELLS` cells (a ValueError naming ``name``)."""
     total = 1

@@ -32,7 +32,7 @@ import re
 
 import numpy as np
 
-from masklab._validate import show
+from masklab._validate import first_line, show
 
 UNANSWERED = "unanswered"
 CORRECT = "correct"
@@ -316,7 +316,7 @@ def _zero_masked_layer(answer):
     try:
         layer = answer()
     except Exception as error:  # noqa: BLE001 - any learner error becomes advice
-        return False, f"{answer.__name__}() could not be created without arguments: {show(str(error), 200)}"
+        return False, f"{answer.__name__}() could not be created without arguments: {first_line(error)}"
     rng = np.random.default_rng(0)
     values = rng.uniform(1.0, 2.0, size=(2, 4, 3)).astype("float32")
     mask = np.array([[True, True, False, False], [True, True, True, False]])
@@ -328,7 +328,7 @@ def _zero_masked_layer(answer):
         result = np.asarray(out)
     except Exception as error:  # noqa: BLE001
         return False, (f"calling your layer on a masked (2, 4, 3) tensor raised {type(error).__name__}: "
-                       f"{show(str(error), 200)}")
+                       f"{first_line(error)}")
     if result.shape != values.shape:
         return False, f"the output must keep the input's shape (2, 4, 3), got {result.shape}"
     if not np.allclose(result[mask], values[mask]):

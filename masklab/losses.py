@@ -217,7 +217,7 @@ def _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction):
     except (ValueError, TypeError):
         raise
     except Exception as error:  # noqa: BLE001 - a learner's function: say whose error it is
-        raise ValueError(f"loss {name!r} raised {type(error).__name__}: {_validate.show(str(error), 200)}") from error
+        raise ValueError(f"loss {name!r} raised {type(error).__name__}: {_validate.first_line(error)}") from error
     if losses.ndim == 0 or losses.shape[0] != y_pred.shape[0]:
         raise ValueError(
             f"loss {name!r} must return one value per element with the batch axis first, got shape {losses.shape}"
