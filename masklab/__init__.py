@@ -20,8 +20,6 @@ experiments, layers (imports Keras), matrix, plot (matplotlib), widgets
 (ipywidgets).
 """
 
-import importlib
-
 from masklab.environment import quiet_stderr
 from masklab.exercises import check
 from masklab.losses import explain_masked_loss, masked_loss
@@ -32,7 +30,14 @@ from masklab.vocab import check_token_ids
 
 __version__ = "0.1.0"
 
-__all__ = [
+# The one list of public submodules: attribute access (``masklab.layers``), ``dir(masklab)``
+# and ``__all__`` all read it. Those not imported above load on first use (layers imports
+# Keras, plot matplotlib, widgets ipywidgets).
+_SUBMODULES = (
+    "behaviours", "datasets", "display", "environment", "exercises", "experiments", "layers", "losses",
+    "masks", "matrix", "padding", "plot", "trace", "vocab", "widgets",
+)
+_FUNCTIONS = (
     "MaskTrace",
     "PaddedBatch",
     "attach_mask",
@@ -46,16 +51,17 @@ __all__ = [
     "pad_batch",
     "quiet_stderr",
     "trace_masks",
-]
-
-_LAZY_SUBMODULES = ("behaviours", "datasets", "display", "experiments", "layers", "matrix", "plot", "widgets")
+)
+__all__ = sorted(_FUNCTIONS + _SUBMODULES)
 
 
 def __getattr__(name):
-    if name in _LAZY_SUBMODULES:
-        return importlib.import_module(f"masklab.{name}")
+    if name in _SUBMODULES:
+        from importlib import import_module
+
+        return import_module(f"masklab.{name}")
     raise AttributeError(f"module 'masklab' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_LAZY_SUBMODULES))
+    return sorted(set(__all__) | {"__version__"})

@@ -7,16 +7,54 @@ meets a deep traceback from inside Keras or NumPy for a simple slip.
 
 from __future__ import annotations
 
+import collections.abc
 import numbers
 
 import numpy as np
 
 SIDES = ("pre", "post")
+# The most cells (batch x timesteps x features) a helper builds. Far above any lesson (JapaneseVowels
+# padded to 60 frames is 640 x 60 x 12 = 460,800 cells), far below what fits in memory: a typo such
+# as maxlen=2**40 gets a clear ValueError instead of a MemoryError or an 8 TiB allocation.
+MAX_CELLS = 2**28
 
 
-def _show(value, limit: int = 60) -> str:
-    text = repr(value)
+def show(value, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters; never raises and never builds a huge string.
+
+    >>> show("x" * 10_000_000)[:12], len(show("x" * 10_000_000))
+    ("'xxxxxxxxxxx", 60)
+    >>> show(10**5000)
+    'an int of about 5001 digits'
+    """
+    if isinstance(value, (str, bytes)) and len(value) > limit:
+        value = value[:limit]
+    elif isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(int(value)) >= 10**limit:
+        return f"an int of about {int(abs(int(value)).bit_length() * 0.30103) + 1} digits"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real message
+        return f"a {type(value).__name__}"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def first_line(text: str, limit: int = 200) -> str:
+    """The first line of an error message, cut to ``limit`` characters (for a learner's own errors)."""
+    lines = str(text)[: limit * 4].strip().splitlines()
+    line = lines[0] if lines else ""
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def cells(name: str, shape) -> None:
+    """Refuse to build an array of ``shape`` with more than :data:`MAX_CELLS` cells (a ValueError naming ``name``)."""
+    total = 1
+    for n in shape:
+        total *= int(n)
+    if total > MAX_CELLS:
+        raise ValueError(
+            f"{name} would make an array of shape {tuple(int(n) for n in shape)} ({total:.3g} cells); "
+            f"masklab refuses more than {MAX_CELLS:,} cells: check {name}"
+        )
 
 
 def positive_int(name: str, value, *, allow_none: bool = False):
@@ -26,28 +64,38 @@ def positive_int(name: str, value, *, allow_none: bool = False):
     ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
     if not ok or value <= 0:
         expected = "a positive integer or None" if allow_none else "a positive integer"
-        raise ValueError(f"{name} must be {expected}, got {_show(value)}")
+        raise ValueError(f"{name} must be {expected}, got {show(value)}")
     return int(value)
 
 
 def side(name: str, value) -> str:
     """Check a padding/truncating side: ``"pre"`` or ``"post"``."""
     if not isinstance(value, str) or value not in SIDES:
-        raise ValueError(f"{name} must be 'pre' or 'post', got {_show(value)}")
+        raise ValueError(f"{name} must be 'pre' or 'post', got {show(value)}")
     return value
 
 
 def real_number(name: str, value) -> float:
     """Check that ``value`` is a real number (bools rejected)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {_show(value)} of type {type(value).__name__}")
+        raise TypeError(f"{name} must be a real number, got {show(value)} of type {type(value).__name__}")
     return value
 
 
 def to_numpy(name: str, value) -> np.ndarray:
-    """Convert arrays, nested lists and tensors (anything with ``.numpy()``) to NumPy."""
+    """Convert arrays, nested lists and tensors (anything with ``.numpy()``) to NumPy.
+
+    Raises:
+        TypeError: a string, None, a dict, a set, a generator or another
+            object that is not an array; values that are not numbers.
+        ValueError: ragged nested lists (the message says to pad them).
+    """
     if isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be an array, a nested list or a tensor, got the string {_show(value)}")
+        raise TypeError(f"{name} must be an array, a nested list or a tensor, got the string {show(value)}")
+    if value is None or isinstance(value, (collections.abc.Mapping, collections.abc.Set, collections.abc.Iterator)):
+        raise TypeError(
+            f"{name} must be an array, a nested list or a tensor, got {show(value)} of type {type(value).__name__}"
+        )
     if hasattr(value, "numpy") and not isinstance(value, np.ndarray):
         try:
             value = value.numpy()
@@ -59,16 +107,34 @@ def to_numpy(name: str, value) -> np.ndarray:
     try:
         array = np.asarray(value)
     except (ValueError, TypeError) as error:
-        raise ValueError(
-            f"{name} must be a rectangular array, got the ragged {_show(value)}; "
-            "ragged lists must be padded first (masklab.pad_batch)"
-        ) from error
+        if _ragged(value):
+            raise ValueError(
+                f"{name} must be a rectangular array, got the ragged {show(value)}; "
+                "ragged lists must be padded first (masklab.pad_batch)"
+            ) from error
+        raise TypeError(f"{name} must be an array of numbers, got {show(value)}") from error
     if array.dtype == object:
-        raise ValueError(
-            f"{name} must be a rectangular array of numbers, got {_show(value)}; "
-            "ragged lists must be padded first (masklab.pad_batch)"
+        if _ragged(value):
+            raise ValueError(
+                f"{name} must be a rectangular array of numbers, got the ragged {show(value)}; "
+                "ragged lists must be padded first (masklab.pad_batch)"
+            )
+        raise TypeError(
+            f"{name} must hold numbers (integers within int64/uint64, floats or booleans), got {show(value)}"
         )
     return array
+
+
+def _ragged(value) -> bool:
+    """True for nested lists/tuples whose rows differ in length (at any depth)."""
+    if not isinstance(value, (list, tuple)):
+        return False
+    sized = [v for v in value if isinstance(v, (list, tuple, np.ndarray))]
+    if sized and len(sized) != len(value):
+        return True
+    if len({np.shape(v) if isinstance(v, np.ndarray) else len(v) for v in sized}) > 1:
+        return True
+    return any(_ragged(v) for v in sized)
 
 
 def numeric(name: str, array: np.ndarray, *, allow_bool: bool = False) -> np.ndarray:
@@ -79,11 +145,31 @@ def numeric(name: str, array: np.ndarray, *, allow_bool: bool = False) -> np.nda
     return array
 
 
-def not_whole(array: np.ndarray) -> np.ndarray:
-    """bool array: True where a value is not a finite whole number (always False for integer dtypes)."""
+def is_whole(array: np.ndarray) -> np.ndarray:
+    """bool array: True where a value is a finite whole number (always True for integer and bool dtypes)."""
     if array.dtype.kind != "f":
-        return np.zeros(array.shape, dtype=bool)
-    return ~np.isfinite(array) | (np.mod(array, 1) != 0)
+        return np.ones(array.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(array) & (np.mod(array, 1) == 0)
+
+
+def fits_integer_dtype(name: str, array: np.ndarray, dtype, where: str = "") -> None:
+    """Raise ``OverflowError`` (as NumPy and ``keras.utils.pad_sequences`` do) if a value of ``array`` is
+    outside the range of the integer ``dtype``, naming the argument, the value and the range."""
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "iu" or not array.size or array.dtype.kind not in "iuf":
+        return
+    info = np.iinfo(dtype)
+    low, high = array.min(), array.max()
+    bad = low if low < info.min else high if high > info.max else None
+    if bad is not None:
+        shown = bad.item() if hasattr(bad, "item") else bad
+        if isinstance(shown, float) and shown.is_integer():
+            shown = int(shown)
+        raise OverflowError(
+            f"{name}{where} holds {shown!r}, out of bounds for {dtype} [{info.min}, {info.max}]"
+            f"; use a wider dtype (e.g. 'int64') or fix the value"
+        )
 
 
 def bool_mask(name: str, value) -> np.ndarray:

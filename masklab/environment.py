@@ -1,4 +1,7 @@
-"""Environment helpers for the lessons: a quiet TensorFlow start and version facts."""
+"""Environment helpers for the lessons: a quiet TensorFlow start and version facts.
+
+:func:`quiet_stderr` hides the C++ lines TensorFlow prints while it loads.
+"""
 
 from __future__ import annotations
 

@@ -37,7 +37,13 @@ def _check_mask(layer, inputs, mask):
     """Return ``mask`` as a bool tensor; raise if its shape is not the inputs' (batch, timesteps)."""
     if mask is None:
         return None
-    mask = ops.cast(ops.convert_to_tensor(mask), "bool")
+    mask = ops.convert_to_tensor(mask)
+    dtype = keras.backend.standardize_dtype(mask.dtype)
+    if dtype not in ("bool",) and not dtype.startswith(("int", "uint", "float", "bfloat")):
+        raise TypeError(
+            f"{type(layer).__name__} got a mask of dtype {dtype}; a mask holds booleans (True = keep a timestep)"
+        )
+    mask = ops.cast(mask, "bool")
     expected, got = tuple(inputs.shape[:2]), tuple(mask.shape)
     if len(got) != 2 or any(e is not None and g is not None and e != g for e, g in zip(expected, got)):
         raise ValueError(
@@ -159,7 +165,10 @@ class TemporalSplit(keras.layers.Layer):
     ``(batch, timesteps // 2, ...)``, each with its half of the mask.
 
     Raises:
-        ValueError: inputs of rank < 2, or an odd number of timesteps.
+        ValueError: inputs of rank < 2, or an odd number of timesteps (at
+            build time, or at call time when the model's time axis is None
+            and the data's length is known).
+        TypeError: a mask that does not hold booleans or numbers.
     """
 
     def build(self, input_shape):
@@ -169,6 +178,9 @@ class TemporalSplit(keras.layers.Layer):
             raise ValueError(f"TemporalSplit needs an even number of timesteps, got {input_shape[1]}")
 
     def call(self, inputs):
+        steps = inputs.shape[1]
+        if steps is not None and steps % 2:  # a model built with a dynamic time axis (None) meets real data here
+            raise ValueError(f"TemporalSplit needs an even number of timesteps, got {steps}")
         return ops.split(inputs, 2, axis=1)
 
     def compute_mask(self, inputs, mask=None):

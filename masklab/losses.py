@@ -31,8 +31,14 @@ import numpy as np
 from masklab import _validate
 
 EPSILON = 1e-7  # keras.backend.epsilon(), used to clip probabilities
-REDUCTIONS = ("sum_over_batch_size", "sum", "mean", None)
-LOSSES = ("mse", "mae", "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy")
+# Keras clips probabilities to [epsilon, 1 - epsilon] in float32 (the loss' dtype): 1 - 1e-7 rounds to
+# 0.99999988, so a saturated prediction (exactly 0 or 1) costs 15.942, not float64's 16.118.
+_LOW = float(np.float32(EPSILON))
+_HIGH = float(np.float32(1.0) - np.float32(EPSILON))
+REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", None)
+LOSSES = ("mse", "mae", "huber", "binary_crossentropy", "categorical_crossentropy",
+          "sparse_categorical_crossentropy")
+HUBER_DELTA = 1.0  # keras.losses.Huber's default delta
 
 
 _KERAS_CLASSES = {
@@ -40,6 +46,7 @@ _KERAS_CLASSES = {
     "mean_squared_error": "MeanSquaredError",
     "mae": "MeanAbsoluteError",
     "mean_absolute_error": "MeanAbsoluteError",
+    "huber": "Huber",
     "binary_crossentropy": "BinaryCrossentropy",
     "categorical_crossentropy": "CategoricalCrossentropy",
     "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
@@ -60,9 +67,8 @@ def keras_loss(loss="mse", reduction="sum_over_batch_size"):
         ValueError: unknown ``loss`` or ``reduction`` name.
     """
     if not isinstance(loss, str) or loss not in _KERAS_CLASSES:
-        raise ValueError(f"loss must be one of {list(LOSSES)}, got {loss!r}")
-    if reduction not in REDUCTIONS and reduction != "none":
-        raise ValueError(f"reduction must be one of {list(REDUCTIONS)}, got {reduction!r}")
+        raise ValueError(f"loss must be one of {list(LOSSES)}, got {_validate.show(loss)}")
+    _reduction(reduction)
     import keras
 
     return getattr(keras.losses, _KERAS_CLASSES[loss])(reduction=reduction)
@@ -102,9 +108,17 @@ def _mae(y_true, y_pred):
     return np.mean(np.abs(y_true - y_pred), axis=-1)
 
 
+def _huber(y_true, y_pred):
+    y_true, y_pred = _same_shape(y_true, y_pred, "huber")
+    error = np.abs(y_pred - y_true)
+    quadratic = 0.5 * np.square(error)
+    linear = HUBER_DELTA * error - 0.5 * HUBER_DELTA**2
+    return np.mean(np.where(error <= HUBER_DELTA, quadratic, linear), axis=-1)
+
+
 def _binary_crossentropy(y_true, y_pred):
     y_true, y_pred = _same_shape(y_true, y_pred, "binary_crossentropy")
-    p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+    p = np.clip(y_pred, _LOW, _HIGH)
     return np.mean(-(y_true * np.log(p) + (1 - y_true) * np.log(1 - p)), axis=-1)
 
 
@@ -114,7 +128,8 @@ def _categorical_crossentropy(y_true, y_pred):
             "y_true (one-hot) and y_pred must have the same shape for loss='categorical_crossentropy', "
             f"got {y_true.shape} and {y_pred.shape}"
         )
-    p = np.clip(y_pred / y_pred.sum(axis=-1, keepdims=True), EPSILON, 1.0 - EPSILON)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.clip(y_pred / y_pred.sum(axis=-1, keepdims=True), _LOW, _HIGH)
     return -np.sum(y_true * np.log(p), axis=-1)
 
 
@@ -124,12 +139,13 @@ def _sparse_categorical_crossentropy(y_true, y_pred):
     if y_true.shape != y_pred.shape[:-1]:
         raise ValueError(
             "y_true (class ids) must have y_pred's shape without its last axis for "
-            f"loss='sparse_categorical_crossentropy', got {y_true.shape} and {y_pred.shape}"
+            f"loss='sparse_categorical_crossentropy', got {y_true.shape} and {y_pred.shape} (after Keras squeezes "
+            "a last axis of 1 from y_pred when y_true has one axis less; Keras raises here too)"
         )
     labels = y_true.astype(np.int64)
     if labels.size and (labels.min() < 0 or labels.max() >= y_pred.shape[-1] or np.any(labels != y_true)):
         raise ValueError(f"y_true must hold class ids in [0, {y_pred.shape[-1]}), got {np.unique(y_true)[:6].tolist()}")
-    logits = np.log(np.clip(y_pred, EPSILON, 1.0 - EPSILON))
+    logits = np.log(np.clip(y_pred, _LOW, _HIGH))
     top = logits.max(axis=-1, keepdims=True)
     log_norm = np.log(np.exp(logits - top).sum(axis=-1)) + top[..., 0]
     chosen = np.take_along_axis(logits, labels[..., None], axis=-1)[..., 0]
@@ -141,6 +157,7 @@ _FUNCTIONS = {
     "mean_squared_error": _mse,
     "mae": _mae,
     "mean_absolute_error": _mae,
+    "huber": _huber,
     "binary_crossentropy": _binary_crossentropy,
     "categorical_crossentropy": _categorical_crossentropy,
     "sparse_categorical_crossentropy": _sparse_categorical_crossentropy,
@@ -162,21 +179,45 @@ def _multiply(a, b, what):
         ) from None
 
 
+def _reduction(reduction):
+    if not (reduction is None or (isinstance(reduction, str) and (reduction in REDUCTIONS or reduction == "none"))):
+        raise ValueError(f"reduction must be one of {list(REDUCTIONS)}, got {_validate.show(reduction)}")
+    return reduction
+
+
+def _loss_function(loss):
+    """(function, name, is_named) for a loss name or a per-element loss function."""
+    if isinstance(loss, str):
+        if loss not in _FUNCTIONS:
+            raise ValueError(f"loss must be one of {list(LOSSES)} or a callable, got {_validate.show(loss)}")
+        return _FUNCTIONS[loss], loss, True
+    if hasattr(loss, "reduction") and hasattr(loss, "call") and type(loss).__module__.startswith("keras"):
+        raise TypeError(
+            f"loss must be a loss name or a per-element loss function, got the Keras loss object "
+            f"{type(loss).__name__}, which reduces to one number; pass its name (e.g. 'mse') or a function "
+            "fn(y_true, y_pred) -> per-element losses (e.g. keras.losses.mean_squared_error)"
+        )
+    if callable(loss):
+        return loss, getattr(loss, "__name__", type(loss).__name__), False
+    raise ValueError(f"loss must be one of {list(LOSSES)} or a callable, got {_validate.show(loss)}")
+
+
 def _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction):
     """Steps 1-3 of the module docstring; returns (losses, weights, weighted, mask)."""
-    if reduction not in REDUCTIONS and reduction != "none":
-        raise ValueError(f"reduction must be one of {list(REDUCTIONS)}, got {reduction!r}")
-    if callable(loss):
-        fn, name = loss, getattr(loss, "__name__", "callable")
-    elif isinstance(loss, str) and loss in _FUNCTIONS:
-        fn, name = _FUNCTIONS[loss], loss
-    else:
-        raise ValueError(f"loss must be one of {list(LOSSES)} or a callable, got {loss!r}")
+    _reduction(reduction)
+    fn, name, named = _loss_function(loss)
     y_true = _as_float("y_true", y_true)
     y_pred = _as_float("y_pred", y_pred)
     if y_pred.ndim == 0:
         raise ValueError("y_pred must have a batch axis, got a scalar")
-    losses = np.asarray(fn(y_true, y_pred), dtype=np.float64)
+    if named:  # keras.losses.LossFunctionWrapper.call does this before every named loss
+        y_true, y_pred = _squeeze_or_expand(y_true, y_pred)
+    try:
+        losses = np.asarray(fn(y_true, y_pred), dtype=np.float64)
+    except (ValueError, TypeError):
+        raise
+    except Exception as error:  # noqa: BLE001 - a learner's function: say whose error it is
+        raise ValueError(f"loss {name!r} raised {type(error).__name__}: {_validate.first_line(error)}") from error
     if losses.ndim == 0 or losses.shape[0] != y_pred.shape[0]:
         raise ValueError(
             f"loss {name!r} must return one value per element with the batch axis first, got shape {losses.shape}"
@@ -246,17 +287,9 @@ class MaskedLossExplanation:
         )
 
     def _repr_html_(self) -> str:
-        cells = "".join(
-            f"<tr style='color:{'#aaa' if w == 0 else '#000'}'><td>{i}</td><td>{loss:.4f}</td><td>{w:g}</td>"
-            f"<td>{c:.4f}</td></tr>"
-            for i, loss, w, c in self.rows()
-        )
-        return (
-            f"<p><b>loss = {self.numerator:.4f} / {self.denominator:g} = {self.value:.4f}</b> "
-            f"(reduction={self.reduction!r})</p>"
-            "<table><tr><th>element</th><th>loss</th><th>weight</th><th>loss x weight</th></tr>"
-            f"{cells}</table>"
-        )
+        from masklab.display import loss_to_html
+
+        return loss_to_html(self)
 
 
 def explain_masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=None,
@@ -281,7 +314,11 @@ def explain_masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=Non
     #   sum(loss * w * total / valid) / size  =  sum(loss * w) / valid    (when size == total)
     # Both divisions are divide_no_nan, so an all-masked batch (valid == 0) gives 0, not NaN.
     size = weighted.size
-    if mask is None:
+    if reduction == "mean_with_sample_weight" and (mask is not None or sample_weight is not None):
+        # Keras 3.15: the mask becomes a plain 0/1 weight and the sum is divided by the sum of the
+        # weights (sample_weight * mask), again with divide_no_nan.
+        denominator = float(np.sum(weights))
+    elif mask is None:
         denominator = float(size)
     else:
         total, valid = mask.size, int(mask.sum())
@@ -306,16 +343,19 @@ def masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=None, reduc
         mask: boolean-like, the shape of the per-element losses (``(batch,
             timesteps)`` for sequences): the mask Keras would attach to
             ``y_pred``; None for no mask.
-        loss: ``"mse"``, ``"mae"``, ``"binary_crossentropy"``,
-            ``"categorical_crossentropy"``,
+        loss: ``"mse"``, ``"mae"``, ``"huber"`` (delta 1.0),
+            ``"binary_crossentropy"``, ``"categorical_crossentropy"``,
             ``"sparse_categorical_crossentropy"``, or a callable
             ``fn(y_true, y_pred) -> per-element losses`` (NumPy arrays in
-            and out, batch axis first).
+            and out, batch axis first). Probabilities are clipped to
+            ``[1e-7, 1 - 1e-7]`` in float32, as Keras clips them.
         sample_weight: optional weights, broadcast against the per-element
             losses as Keras broadcasts them: ``(batch, timesteps)`` for
             sequences; a ``(batch,)`` vector fits only ``(batch,)`` losses.
         reduction: ``"sum_over_batch_size"`` (Keras' default), ``"mean"``
-            (the same arithmetic), ``"sum"``, or None (no reduction).
+            (the same arithmetic), ``"sum"``, ``"mean_with_sample_weight"``
+            (divides by the sum of ``sample_weight * mask``; Keras >= 3.15),
+            or None (no reduction).
 
     Returns:
         ``float`` for a reduction; for ``reduction=None`` a float64 array:
@@ -323,8 +363,11 @@ def masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=None, reduc
 
     Raises:
         ValueError: unknown ``loss`` or ``reduction``; shapes of
-            ``y_true``/``y_pred``/``mask``/``sample_weight`` that do not fit.
-        TypeError: non-numeric inputs, or a mask that is not boolean-like.
+            ``y_true``/``y_pred``/``mask``/``sample_weight`` that do not fit
+            (including a one-class ``y_pred`` of shape ``(batch, timesteps,
+            1)`` with ``(batch, timesteps)`` class ids, which Keras refuses).
+        TypeError: non-numeric inputs; a mask that is not boolean-like; a
+            Keras loss object (it reduces; pass its name).
 
     Example:
 

@@ -42,17 +42,22 @@ def attach_mask(x, mask):
         the mask attached; :func:`get_mask` reads it back.
 
     Raises:
-        TypeError: ``mask`` is not boolean-like (booleans or 0/1).
-        ValueError: ``mask``'s shape is not ``x.shape[:2]``.
+        TypeError: ``mask`` is not boolean-like (booleans or 0/1); ``x``
+            does not hold numbers.
+        ValueError: ``x`` has fewer than 2 axes; ``mask``'s shape is not
+            ``x.shape[:2]`` (a 0-d, ``(batch,)`` or rank-3 mask is refused
+            here, not deep inside a Keras loss).
     """
     import keras
 
+    values = _validate.numeric("x", _validate.to_numpy("x", x), allow_bool=True)
+    _validate.rank("x", values, range(2, 33), "(batch, timesteps, ...)")
     mask_array = _validate.bool_mask("mask", mask)
-    tensor = keras.ops.convert_to_tensor(x)
-    if tuple(mask_array.shape) != tuple(tensor.shape[: mask_array.ndim]) or mask_array.ndim > len(tensor.shape):
+    if mask_array.shape != values.shape[:2]:
         raise ValueError(
-            f"mask must have shape (batch, timesteps) = {tuple(tensor.shape[:2])} to match x, got {mask_array.shape}"
+            f"mask must have shape (batch, timesteps) = {values.shape[:2]} to match x, got {mask_array.shape}"
         )
+    tensor = keras.ops.convert_to_tensor(values)
     bool_mask = keras.ops.convert_to_tensor(mask_array)
     try:
         from keras.src.backend.common.masking import set_keras_mask
@@ -115,7 +120,8 @@ def mask_from_lengths(lengths, maxlen=None, *, padding="post"):
         TypeError: ``lengths`` does not hold integers.
         ValueError: ``lengths`` is not 1-D, is negative or exceeds
             ``maxlen``; ``maxlen`` is not a positive integer; ``padding`` is
-            not ``"pre"``/``"post"``.
+            not ``"pre"``/``"post"``; the mask would exceed
+            ``masklab._validate.MAX_CELLS`` cells (``[2**40]``).
 
     Example:
 
@@ -124,19 +130,21 @@ def mask_from_lengths(lengths, maxlen=None, *, padding="post"):
     """
     lengths = _validate.to_numpy("lengths", lengths)
     _validate.rank("lengths", lengths, 1, "(batch,)")
-    if lengths.dtype.kind == "f" and lengths.size and not _validate.not_whole(lengths).any():
-        lengths = lengths.astype(np.int64)
-    if lengths.size and lengths.dtype.kind not in "iu":
-        raise TypeError(f"lengths must hold integers, got dtype {lengths.dtype}: {_validate._show(lengths.tolist())}")
+    whole_floats = lengths.dtype.kind == "f" and _validate.is_whole(lengths).all()
+    if lengths.size and lengths.dtype.kind not in "iu" and not whole_floats:
+        raise TypeError(f"lengths must hold integers, got dtype {lengths.dtype}: {_validate.show(lengths.tolist())}")
     if lengths.size and lengths.min() < 0:
-        raise ValueError(f"lengths must be non-negative, got {lengths.min()} in {_validate._show(lengths.tolist())}")
+        raise ValueError(f"lengths must be non-negative, got {lengths.min()} in {_validate.show(lengths.tolist())}")
     padding = _validate.side("padding", padding)
     longest = int(lengths.max()) if lengths.size else 0
     if maxlen is None:
+        _validate.cells("lengths", (len(lengths), longest))  # before [2**40] allocates 8 TiB
         maxlen = max(longest, 1)
     maxlen = _validate.positive_int("maxlen", maxlen)
     if longest > maxlen:
-        raise ValueError(f"lengths must not exceed maxlen={maxlen}, got a length of {longest}")
+        raise ValueError(f"lengths must not exceed maxlen={maxlen}, got a length of {_validate.show(longest)}")
+    _validate.cells("maxlen", (len(lengths), maxlen))
+    lengths = lengths.astype(np.int64)  # safe now: every length is <= maxlen
     steps = np.arange(maxlen)
     if padding == "post":
         return steps[None, :] < lengths[:, None]

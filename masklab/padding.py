@@ -11,6 +11,7 @@ even when a real value equals the padding value.
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import numbers
 
@@ -35,7 +36,8 @@ class PaddedBatch:
             truncation.
         padding: ``"pre"`` or ``"post"``, where the padding went.
         truncating: ``"pre"`` or ``"post"``, where long sequences were cut.
-        value: the padding value.
+        padding_value: the padding value (``pad_sequences``' ``value``
+            argument; an ``int`` for integer dtypes, else a ``float``).
 
     A ``PaddedBatch`` shows itself as a coloured grid in a notebook.
     """
@@ -46,7 +48,7 @@ class PaddedBatch:
     original_lengths: np.ndarray
     padding: str
     truncating: str
-    value: float
+    padding_value: float
 
     @property
     def maxlen(self) -> int:
@@ -66,7 +68,7 @@ class PaddedBatch:
     def __repr__(self) -> str:
         return (
             f"PaddedBatch(shape={self.values.shape}, dtype={self.values.dtype}, padding={self.padding!r}, "
-            f"truncating={self.truncating!r}, value={self.value!r}, lengths={self.lengths.tolist()})"
+            f"truncating={self.truncating!r}, value={self.padding_value!r}, lengths={self.lengths.tolist()})"
         )
 
     def _repr_html_(self) -> str:
@@ -76,27 +78,35 @@ class PaddedBatch:
 
 
 def _check_sequences(sequences, dtype: np.dtype):
-    if isinstance(sequences, (str, bytes)) or not hasattr(sequences, "__len__"):
+    if (isinstance(sequences, (str, bytes, collections.abc.Mapping, collections.abc.Set))
+            or not hasattr(sequences, "__len__") or (isinstance(sequences, np.ndarray) and sequences.ndim == 0)):
         raise TypeError(
-            f"sequences must be a list of sequences (lists or arrays), got {_validate._show(sequences)}"
+            f"sequences must be a list of sequences (lists or arrays), got {_validate.show(sequences)} "
+            f"of type {type(sequences).__name__}"
         )
     if len(sequences) == 0:
         raise ValueError("sequences must hold at least one sequence, got an empty list")
     arrays = []
     sample_shape = None
     for i, seq in enumerate(sequences):
-        if isinstance(seq, (str, bytes)) or not hasattr(seq, "__len__"):
+        if (isinstance(seq, (str, bytes, collections.abc.Mapping, collections.abc.Set))
+                or not hasattr(seq, "__len__") or (isinstance(seq, np.ndarray) and seq.ndim == 0)):
             raise TypeError(
-                f"sequences[{i}] must be a list or array of timesteps, got {_validate._show(seq)}; "
+                f"sequences[{i}] must be a list or array of timesteps, got {_validate.show(seq)}; "
                 "for a single sequence pass [sequence]"
             )
         try:
             arr = np.asarray(seq)
         except ValueError as error:
             raise ValueError(f"sequences[{i}] has timesteps of different shapes: {error}") from error
+        if arr.dtype == object and arr.size and all(isinstance(v, numbers.Integral) for v in arr.flat):
+            raise OverflowError(
+                f"sequences[{i}] holds an integer beyond 64 bits ({_validate.show(max(arr.flat, key=abs))}), "
+                f"out of bounds for {dtype}"
+            )
         if arr.size and arr.dtype.kind not in "biuf":
             raise TypeError(
-                f"sequences[{i}] must hold numbers, got {_validate._show(seq)} (dtype {arr.dtype}); "
+                f"sequences[{i}] must hold numbers, got {_validate.show(seq)} (dtype {arr.dtype}); "
                 "turn text into token ids first, e.g. with keras.layers.TextVectorization"
             )
         if len(seq) and sample_shape is None:
@@ -106,12 +116,16 @@ def _check_sequences(sequences, dtype: np.dtype):
                 f"sequences[{i}] has timesteps of shape {arr.shape[1:]}, but earlier sequences have "
                 f"timesteps of shape {sample_shape}"
             )
-        fractional = _validate.not_whole(arr) if dtype.kind in "iu" else None
+        fractional = ~_validate.is_whole(arr) if dtype.kind in "iu" else None
         if fractional is not None and fractional.any():
             raise ValueError(
                 f"sequences[{i}] holds non-integer values (for example {arr[fractional].flat[0].item()!r}) "
                 f"but dtype is {dtype}; pass dtype='float32' to keep them"
             )
+        if arr.size:
+            # pad_sequences raises OverflowError for an out-of-range Python int in a list, but silently
+            # wraps one given in a NumPy array (300 -> 44 in int8): refuse both, as Keras refuses the first.
+            _validate.fits_integer_dtype("sequences", arr, dtype, f"[{i}]")
         arrays.append(arr)
     return arrays
 
@@ -144,11 +158,18 @@ def pad_batch(sequences, maxlen=None, *, padding="pre", truncating="pre", value=
         ``(n,)``.
 
     Raises:
-        TypeError: ``sequences`` is not a list of sequences, or holds
-            non-numbers; ``value`` is not a real number.
-        ValueError: ``maxlen`` is not a positive integer; ``padding`` or
-            ``truncating`` is not ``"pre"``/``"post"``; timesteps differ in
-            shape; non-integer data with an integer ``dtype``.
+        TypeError: ``sequences`` is not a list of sequences (a dict, a
+            string, a 0-d array, None), or holds non-numbers; ``value`` is
+            not a real number.
+        ValueError: ``maxlen`` is not a positive integer, or so large the
+            batch would exceed ``masklab._validate.MAX_CELLS`` cells;
+            ``padding`` or ``truncating`` is not ``"pre"``/``"post"``;
+            timesteps differ in shape; non-integer data or ``value`` with
+            an integer ``dtype``.
+        OverflowError: an integer (in the data or ``value``) outside the
+            range of an integer ``dtype``, as ``pad_sequences`` raises it
+            (``300`` in ``"int8"``; ``pad_sequences`` itself wraps values
+            given as NumPy arrays, ``pad_batch`` refuses them too).
 
     Example:
 
@@ -166,8 +187,14 @@ def pad_batch(sequences, maxlen=None, *, padding="pre", truncating="pre", value=
         raise TypeError(f"dtype must be a NumPy dtype such as 'int32' or 'float32', got {dtype!r}") from error
     if np_dtype.kind not in "iuf":
         raise TypeError(f"dtype must be an integer or float dtype, got {dtype!r}")
-    if np_dtype.kind in "iu" and not float(value).is_integer():
+    if np_dtype.kind in "iu" and not (isinstance(value, numbers.Integral) or float(value).is_integer()):
         raise ValueError(f"value must be an integer when dtype is {np_dtype}, got {value!r}")
+    if np_dtype.kind in "iu" and not np.iinfo(np_dtype).min <= int(value) <= np.iinfo(np_dtype).max:
+        info = np.iinfo(np_dtype)
+        raise OverflowError(
+            f"value {_validate.show(int(value))} is out of bounds for {np_dtype} [{info.min}, {info.max}]; "
+            "use a wider dtype (e.g. 'int64') or another padding value"
+        )
     arrays = _check_sequences(sequences, np_dtype)
 
     from keras.utils import pad_sequences  # imported here: `import masklab` stays light
@@ -177,6 +204,8 @@ def pad_batch(sequences, maxlen=None, *, padding="pre", truncating="pre", value=
         if original.max() == 0:
             raise ValueError("sequences are all empty, so maxlen cannot be inferred; pass maxlen")
         maxlen = int(original.max())
+    sample_shape = next((a.shape[1:] for a in arrays if len(a)), ())
+    _validate.cells("maxlen", (len(arrays), maxlen, *sample_shape))
     values = pad_sequences(
         arrays, maxlen=maxlen, dtype=np_dtype, padding=padding, truncating=truncating, value=value
     )

@@ -1,22 +1,28 @@
-"""matplotlib drawings of padded batches and masks.
+"""matplotlib drawings of padded batches, masks and mask traces.
 
-Each helper takes an optional ``ax`` (a new figure is made when it is None)
-and returns what it drew, in matplotlib's style. Real timesteps are coloured
-by value; padding cells are grey and hatched, so they stand apart from real
-data even when the padding value also occurs in the data. Importing this
-module imports matplotlib; ``import masklab`` alone does not.
+Each function takes an optional ``ax`` (a new figure is made when it is
+None), passes its extra keyword arguments on to matplotlib's ``imshow`` and
+returns the artist it drew, in matplotlib's style. Real timesteps are
+coloured by value; padding cells are grey and hatched, so they stand apart
+from real data even when the padding value also occurs in the data. The
+objects that compute (:class:`~masklab.PaddedBatch`,
+:class:`~masklab.MaskTrace`) hold data only; their ``.plot()`` calls into
+this module. Importing this module imports matplotlib; ``import masklab``
+alone does not.
 """
 
 from __future__ import annotations
 
+import numbers
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch, Rectangle
 
 from masklab import _validate
-from masklab.display import KEEP, PAD, REAL, SKIP
-from masklab.padding import PaddedBatch
+from masklab.display import KEEP, PAD, REAL, SKIP, feature_values
 
 
 def _axes(ax, batch_rows: int, cols: int):
@@ -24,40 +30,49 @@ def _axes(ax, batch_rows: int, cols: int):
         width = min(12.0, 1.2 + 0.45 * cols)
         height = min(8.0, 0.9 + 0.35 * batch_rows)
         _, ax = plt.subplots(figsize=(width, height))
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {_validate.show(ax)}")
     return ax
 
 
-def plot_padded_batch(batch, ax=None, *, feature: int = 0, annotate=None, title=None, cmap=None):
+def _imshow(ax, data, defaults, kwargs):
+    """``ax.imshow(data)`` with masklab's defaults, which the caller's keyword arguments override."""
+    return ax.imshow(data, **{**defaults, **kwargs})
+
+
+def plot_padded_batch(batch, ax=None, *, feature: int = 0, annotate=None, title=None, cmap=None, **kwargs):
     """Draw a padded batch as a grid: rows are sequences, columns timesteps.
 
     Args:
         batch: a :class:`~masklab.PaddedBatch`.
         ax: matplotlib ``Axes`` to draw on; None makes a new figure.
         feature: for rank-3 values ``(batch, maxlen, features)``, the feature
-            whose value colours the cells.
+            whose value colours the cells (an int in ``[0, features)``).
         annotate: write each value in its cell; None does so when the grid
             has at most 12 rows and 30 columns.
         title: axes title; None describes padding and truncating.
         cmap: colormap for real timesteps; None colours token ids (integers,
             which have no order worth a colour scale) uniformly light blue,
             and floats with ``"viridis"``.
+        **kwargs: passed on to ``ax.imshow`` (e.g. ``vmin``, ``vmax``).
 
     Returns:
         ``matplotlib.image.AxesImage`` of the real (unmasked) values; the
         padding cells are ``Rectangle`` patches with hatching on the same axes.
 
     Raises:
-        TypeError: ``batch`` is not a ``PaddedBatch``.
+        TypeError: ``batch`` is not a ``PaddedBatch``; ``feature`` is not an
+            int; ``ax`` is not an ``Axes``.
+        ValueError: ``feature`` outside ``[0, features)``; values of rank 4
+            or more.
     """
-    if not isinstance(batch, PaddedBatch):
-        raise TypeError(f"batch must be a masklab.PaddedBatch (from masklab.pad_batch), got {type(batch).__name__}")
-    values = batch.values if batch.values.ndim == 2 else batch.values[..., feature]
+    values = feature_values(batch, feature)
     rows, cols = values.shape
     ax = _axes(ax, rows, cols)
     shown = np.ma.masked_array(values.astype(float), mask=~batch.mask)
     if cmap is None:
         cmap = ListedColormap([REAL]) if values.dtype.kind in "iu" else "viridis"
-    image = ax.imshow(shown, cmap=cmap, aspect="auto", interpolation="nearest")
+    image = _imshow(ax, shown, {"cmap": cmap, "aspect": "auto", "interpolation": "nearest"}, kwargs)
     for i, t in zip(*np.nonzero(~batch.mask)):
         ax.add_patch(Rectangle((t - 0.5, i - 0.5), 1, 1, facecolor=PAD, edgecolor="#9a9a9a", hatch="///", lw=0))
     if annotate is None:
@@ -82,26 +97,28 @@ def plot_padded_batch(batch, ax=None, *, feature: int = 0, annotate=None, title=
     return image
 
 
-def plot_mask(mask, ax=None, *, title="mask (blue = keep, grey = skip)"):
+def plot_mask(mask, ax=None, *, title="mask (blue = keep, grey = skip)", **kwargs):
     """Draw a bool mask ``(batch, timesteps)``: blue keeps a timestep, grey skips it.
 
     Args:
         mask: bool array-like or tensor of shape ``(batch, timesteps)``.
         ax: matplotlib ``Axes``; None makes a new figure.
         title: axes title.
+        **kwargs: passed on to ``ax.imshow``.
 
     Returns:
         ``matplotlib.image.AxesImage``.
 
     Raises:
-        TypeError: ``mask`` does not hold booleans or 0/1 numbers.
+        TypeError: ``mask`` does not hold booleans or 0/1 numbers; ``ax`` is
+            not an ``Axes``.
         ValueError: ``mask`` is not rank 2.
     """
     mask = _validate.rank("mask", _validate.bool_mask("mask", mask), 2, "(batch, timesteps)")
     rows, cols = mask.shape
     ax = _axes(ax, rows, cols)
-    image = ax.imshow(mask.astype(int), cmap=ListedColormap([SKIP, KEEP]), vmin=0, vmax=1,
-                      aspect="auto", interpolation="nearest")
+    image = _imshow(ax, mask.astype(int), {"cmap": ListedColormap([SKIP, KEEP]), "vmin": 0, "vmax": 1,
+                                           "aspect": "auto", "interpolation": "nearest"}, kwargs)
     ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
     ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
     ax.grid(which="minor", color="white", linewidth=1)
@@ -109,4 +126,53 @@ def plot_mask(mask, ax=None, *, title="mask (blue = keep, grey = skip)"):
     ax.set_xlabel("timestep")
     ax.set_ylabel("sequence")
     ax.set_title(title)
+    return image
+
+
+def plot_trace(trace, ax=None, *, sample: int = 0, **kwargs):
+    """Draw each layer's output mask for one sample of a :class:`~masklab.MaskTrace`, one row per layer.
+
+    Args:
+        trace: the :class:`~masklab.MaskTrace` from :func:`masklab.trace_masks`.
+        ax: matplotlib ``Axes``; None makes a new figure.
+        sample: which sample of the batch to draw, an int in ``[0, batch)``.
+        **kwargs: passed on to ``ax.imshow``.
+
+    Returns:
+        ``matplotlib.image.AxesImage``: rows are layers in execution order,
+        columns timesteps; blue = kept, light grey = masked, white = no mask
+        (each row is labelled with the layer's effect).
+
+    Raises:
+        TypeError: ``trace`` is not a ``MaskTrace``; ``sample`` is not an
+            int; ``ax`` is not an ``Axes``.
+        ValueError: ``sample`` is outside the batch.
+    """
+    from masklab.trace import MaskTrace
+
+    if not isinstance(trace, MaskTrace):
+        raise TypeError(f"trace must be a masklab.MaskTrace (from masklab.trace_masks), got {type(trace).__name__}")
+    if isinstance(sample, bool) or not isinstance(sample, numbers.Integral):
+        raise TypeError(f"sample must be an integer index into the batch, got {_validate.show(sample)}")
+
+    def first(mask):
+        return mask[0] if isinstance(mask, list) else mask
+
+    masks = [first(r.output_mask) for r in trace]
+    width = max((m.shape[1] for m in masks if m is not None and m.ndim == 2), default=1)
+    grid = np.full((len(masks), width), -1.0)
+    for i, m in enumerate(masks):
+        if m is not None and m.ndim == 2:
+            if not 0 <= sample < m.shape[0]:
+                raise ValueError(f"sample must be in [0, {m.shape[0]}), got {sample}")
+            grid[i, : m.shape[1]] = m[sample]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(12, 3 + 0.4 * width), 0.9 + 0.35 * len(masks)))
+    ax = _axes(ax, len(masks), width)
+    image = _imshow(ax, np.ma.masked_less(grid, 0), {"cmap": ListedColormap([SKIP, KEEP]), "vmin": 0, "vmax": 1,
+                                                      "aspect": "auto", "interpolation": "nearest"}, kwargs)
+    ax.set_yticks(range(len(masks)))
+    ax.set_yticklabels([f"{r.name} ({r.effect})" for r in trace], fontsize=8)
+    ax.set_xlabel("timestep")
+    ax.set_title(f"output mask of each layer, sample {sample} (blue = keep; blank = no mask)")
     return image

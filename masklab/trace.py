@@ -30,7 +30,6 @@ tensor arguments fill ``<argument>_mask`` arguments (``MultiHeadAttention``'s
 from __future__ import annotations
 
 import dataclasses
-import html
 import inspect
 import warnings
 from collections.abc import Sequence
@@ -102,64 +101,27 @@ class MaskTrace(Sequence):
             rows.append(f"{r.name:<28} {r.class_name:<24} {r.effect:<11} {str(r.supports_masking):<9} {r.uses_mask}")
         return "\n".join(rows)
 
+    def __contains__(self, item):
+        """``"name" in trace``: a layer of that name was traced; a record: it is one of the records."""
+        if isinstance(item, str):
+            return any(r.name == item for r in self._records)
+        return any(r is item for r in self._records)
+
+    @property
+    def names(self) -> list:
+        """The traced layers' names, in execution order (``list`` of ``str``)."""
+        return [r.name for r in self._records]
+
     def _repr_html_(self) -> str:
-        from masklab.display import mask_to_html
+        from masklab.display import trace_to_html
 
-        def grid(mask):
-            if isinstance(mask, list):
-                return "".join(mask_to_html(m, cell_px=8) for m in mask)
-            return mask_to_html(mask, cell_px=8)
+        return trace_to_html(self)
 
-        head = "".join(f"<th style='text-align:left;padding:2px 8px'>{h}</th>" for h in
-                       ("layer", "class", "mask in", "mask out", "effect", "supports_masking", "uses_mask"))
-        rows = "".join(
-            "<tr>" + "".join(f"<td style='padding:2px 8px;vertical-align:top'>{c}</td>" for c in (
-                html.escape(r.name), html.escape(r.class_name), grid(r.input_mask), grid(r.output_mask),
-                f"<b>{r.effect}</b>", r.supports_masking, r.uses_mask)) + "</tr>"
-            for r in self._records
-        )
-        return f"<table class='masklab-trace' style='border-collapse:collapse'><tr>{head}</tr>{rows}</table>"
+    def plot(self, ax=None, *, sample: int = 0, **kwargs):
+        """Draw each layer's output mask for one sample: :func:`masklab.plot.plot_trace`."""
+        from masklab.plot import plot_trace
 
-    def plot(self, ax=None, *, sample: int = 0):
-        """Draw each layer's output mask for one sample, one row per layer.
-
-        Args:
-            ax: matplotlib ``Axes``; None makes a new figure.
-            sample: which sample of the batch to draw (int).
-
-        Returns:
-            ``matplotlib.image.AxesImage``: rows are layers in execution
-            order, columns timesteps; blue = kept, light grey = masked,
-            white = no mask (labelled with the effect).
-
-        Raises:
-            IndexError: ``sample`` is outside the batch.
-        """
-        import matplotlib.pyplot as plt
-        from matplotlib.colors import ListedColormap
-
-        from masklab.display import KEEP, SKIP
-
-        def first(mask):
-            return mask[0] if isinstance(mask, list) else mask
-
-        masks = [first(r.output_mask) for r in self._records]
-        width = max((m.shape[1] for m in masks if m is not None and m.ndim == 2), default=1)
-        grid = np.full((len(masks), width), -1.0)
-        for i, m in enumerate(masks):
-            if m is not None and m.ndim == 2:
-                if not 0 <= sample < m.shape[0]:
-                    raise IndexError(f"sample must be in [0, {m.shape[0]}), got {sample}")
-                grid[i, : m.shape[1]] = m[sample]
-        if ax is None:
-            _, ax = plt.subplots(figsize=(min(12, 3 + 0.4 * width), 0.9 + 0.35 * len(masks)))
-        image = ax.imshow(np.ma.masked_less(grid, 0), cmap=ListedColormap([SKIP, KEEP]), vmin=0, vmax=1,
-                          aspect="auto", interpolation="nearest")
-        ax.set_yticks(range(len(masks)))
-        ax.set_yticklabels([f"{r.name} ({r.effect})" for r in self._records], fontsize=8)
-        ax.set_xlabel("timestep")
-        ax.set_title(f"output mask of each layer, sample {sample} (blue = keep; blank = no mask)")
-        return image
+        return plot_trace(self, ax, sample=sample, **kwargs)
 
 
 def _mask_of(value):
@@ -279,8 +241,10 @@ def _prepare_inputs(graph, inputs):
         if array.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape[1:], array.shape[1:])):
             raise ValueError(f"{name} must have shape {shape} (None = any), got {array.shape}")
         dtype = np.dtype(keras.backend.standardize_dtype(spec.dtype))
-        if dtype.kind in "iu" and _validate.not_whole(array).any():
+        if dtype.kind in "iu" and not _validate.is_whole(array).all():
             raise ValueError(f"{name} must hold integer ids for the model's {dtype} input, got non-integer values")
+        if dtype.kind in "iu":  # uint64 ids above 2**63 must not wrap into small ids
+            _validate.fits_integer_dtype(name, array, dtype, f" (the model's {dtype} input)")
         tensors.append(keras.ops.convert_to_tensor(array.astype(dtype)))
     return tensors
 

@@ -39,7 +39,7 @@ def _as_array(ids) -> np.ndarray:
 def _integer_ids(array: np.ndarray, where: str = "ids") -> np.ndarray:
     if array.dtype.kind == "b" or (array.size and array.dtype.kind not in "iuf"):
         raise TypeError(f"{where} must hold integer token ids, got dtype {array.dtype}")
-    bad = _validate.not_whole(array)
+    bad = ~_validate.is_whole(array)
     if bad.any():
         position = tuple(int(i) for i in np.argwhere(bad)[0])
         raise TypeError(

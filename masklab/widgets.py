@@ -10,6 +10,8 @@ ipywidgets; ``import masklab`` alone does not.
 from __future__ import annotations
 
 import html
+import math
+import numbers
 
 import ipywidgets as widgets
 import numpy as np
@@ -49,7 +51,8 @@ class PaddingExplorer(widgets.VBox):
 
     Raises:
         TypeError, ValueError: as :func:`masklab.pad_batch`, for bad
-            sequences or initial settings.
+            sequences or initial settings; ``row_labels`` that is not one
+            label per sequence; a non-finite ``value``.
 
     Example:
 
@@ -62,20 +65,29 @@ class PaddingExplorer(widgets.VBox):
     def __init__(self, sequences, *, row_labels=None, maxlen=None, padding="pre", truncating="pre",
                  value=0, dtype=None):
         if dtype is None:
-            floats = any(np.asarray(s).dtype.kind == "f" for s in sequences) if hasattr(sequences, "__len__") else False
+            try:
+                floats = any(np.asarray(s).dtype.kind == "f" for s in sequences)
+            except Exception:  # noqa: BLE001 - pad_batch below names what is wrong with sequences
+                floats = False
             dtype = "float32" if floats else "int32"
-        # Validate everything once, with pad_batch's messages, before building controls.
+        if isinstance(value, numbers.Real) and not isinstance(value, bool) and not math.isfinite(value):
+            raise ValueError(f"value must be a finite number for the explorer's value box, got {value!r}")
+        # Validate everything once, with pad_batch's and batch_to_html's messages, before building controls.
         first = pad_batch(sequences, maxlen, padding=padding, truncating=truncating, value=value, dtype=dtype)
+        self._row_labels = list(row_labels) if row_labels is not None and hasattr(row_labels, "__len__") else row_labels
+        batch_to_html(first, row_labels=self._row_labels)
         self._sequences = sequences
         self._dtype = dtype
-        self._row_labels = list(row_labels) if row_labels is not None else None
         longest = int(first.original_lengths.max())
         style = {"description_width": "80px"}
         self.padding = widgets.ToggleButtons(options=["pre", "post"], value=padding, description="padding", style=style)
         self.truncating = widgets.ToggleButtons(options=["pre", "post"], value=truncating,
                                                 description="truncating", style=style)
-        self.maxlen = widgets.IntSlider(value=first.maxlen, min=1, max=longest + 2, description="maxlen",
+        # The slider reaches past the longest sequence (to see padding grow) and always includes the
+        # initial maxlen: an IntSlider silently clamps a value above its max.
+        self.maxlen = widgets.IntSlider(min=1, max=max(longest + 2, first.maxlen), description="maxlen",
                                         continuous_update=True, style=style)
+        self.maxlen.value = first.maxlen
         self.value = widgets.FloatText(value=float(value), description="value", style=style,
                                        layout=widgets.Layout(width="180px"))
         self.grid = widgets.HTML()
@@ -93,6 +105,9 @@ class PaddingExplorer(widgets.VBox):
 
     def _on_change(self, change=None):
         value = self.value.value
+        if not math.isfinite(value):  # FloatText accepts 'inf'/'nan' typed in; keep the last good value
+            self.value.value = float(self.batch.padding_value)
+            return
         if np.dtype(self._dtype).kind in "iu":
             value = int(round(value))
         self.batch = pad_batch(self._sequences, self.maxlen.value, padding=self.padding.value,
@@ -131,24 +146,36 @@ class LossExplorer(widgets.VBox):
         reduction: ``ipywidgets.Dropdown`` of Keras reductions.
         explanation: the current :class:`masklab.losses.MaskedLossExplanation`.
         keras_value: the Keras loss for the current mask (float).
+        agree: whether the two agree (:func:`agrees`); the view says
+            "agree" or "DISAGREE".
         view: ``ipywidgets.HTML`` with the arithmetic.
 
     Raises:
-        ValueError, TypeError: as :func:`masklab.masked_loss` for bad inputs.
+        ValueError, TypeError: as :func:`masklab.masked_loss` for bad inputs
+            (non-numbers, a mask that is not boolean-like or not ``(batch,
+            timesteps)``).
     """
 
     def __init__(self, y_true, y_pred, *, loss="mse", mask=None, sample_weight=None):
         from masklab.losses import explain_masked_loss, keras_loss
 
+        from masklab import _validate
+
+        def floats(name, value):
+            return _validate.numeric(name, _validate.to_numpy(name, value), allow_bool=True).astype("float32")
+
         self._explain = explain_masked_loss
-        self._y_true = np.asarray(y_true, dtype="float32")
-        self._y_pred = np.asarray(y_pred, dtype="float32")
-        self._sample_weight = None if sample_weight is None else np.asarray(sample_weight, dtype="float32")
+        self._y_true = floats("y_true", y_true)
+        self._y_pred = floats("y_pred", y_pred)
+        self._sample_weight = None if sample_weight is None else floats("sample_weight", sample_weight)
         self._loss_name = loss
         if self._y_pred.ndim != 3:
             raise ValueError(f"y_pred must have shape (batch, timesteps, units), got shape {self._y_pred.shape}")
         batch, steps = self._y_pred.shape[:2]
-        initial = np.ones((batch, steps), bool) if mask is None else np.asarray(mask, dtype=bool)
+        # The same boolean-like check as masked_loss: a 0.5-valued mask is refused, not rounded.
+        initial = np.ones((batch, steps), bool) if mask is None else _validate.bool_mask("mask", mask)
+        if initial.shape != (batch, steps):
+            raise ValueError(f"mask must have shape (batch, timesteps) = {(batch, steps)}, got {initial.shape}")
         # Validate once with masklab's messages before building controls.
         keras_loss(loss)
         self._explain(self._y_true, self._y_pred, initial, loss, self._sample_weight)
@@ -185,13 +212,18 @@ class LossExplorer(widgets.VBox):
         self.explanation = self._explain(self._y_true, self._y_pred, mask, self._loss_name,
                                          self._sample_weight, reduction)
         self.keras_value = self._keras_loss(mask, reduction)
-        agree = abs(self.explanation.value - self.keras_value) <= 1e-5 * max(1.0, abs(self.keras_value))
-        verdict = "agree" if agree else "DISAGREE"
+        self.agree = agrees(self.explanation.value, self.keras_value)
+        verdict = "agree" if self.agree else "DISAGREE"
         self.view.value = (
             f"<p>masklab: <b>{self.explanation.numerator:.4f} / {self.explanation.denominator:g} = "
             f"{self.explanation.value:.4f}</b> &nbsp; Keras: <b>{self.keras_value:.4f}</b> &nbsp; ({verdict})</p>"
             f"<p style='color:#555'>kept timesteps: {int(mask.sum())} of {mask.size}</p>"
         )
+
+
+def agrees(masklab_value: float, keras_value: float) -> bool:
+    """True when masklab's and Keras' losses agree to float32 precision (relative 1e-5, absolute near 0)."""
+    return abs(masklab_value - keras_value) <= 1e-5 * max(1.0, abs(keras_value))
 
 
 def _layer_menu():
@@ -238,14 +270,17 @@ class PropagationExplorer(widgets.VBox):
         view: ``ipywidgets.HTML`` with the trace or the error.
 
     Raises:
+        TypeError: ``layers`` is not a list of names.
         ValueError: an initial layer name not in the menu.
     """
 
     def __init__(self, layers=None):
         self._factories = _layer_menu()
         self.menu = list(self._factories)
+        if layers is not None and (isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__")):
+            raise TypeError(f"layers must be a list of layer names from {self.menu}, got {layers!r}")
         layers = ["Dense", "LSTM"] if layers is None else list(layers)
-        unknown = [name for name in layers if name not in self._factories]
+        unknown = [name for name in layers if not isinstance(name, str) or name not in self._factories]
         if unknown:
             raise ValueError(f"layers must be names from {self.menu}, got {unknown}")
         rng = np.random.default_rng(0)

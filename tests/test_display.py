@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from masklab import pad_batch
 from masklab.display import batch_to_html, mask_to_html
@@ -22,3 +23,21 @@ def test_mask_html():
     page = mask_to_html(np.array([[True, False]]), title="m")
     assert page.count("<td") == 2 and "<caption" in page
     assert "no mask" in mask_to_html(None)
+
+
+def test_loss_explanation_html_comes_from_display():
+    from masklab import explain_masked_loss
+    from masklab.display import loss_to_html
+
+    e = explain_masked_loss(np.zeros((1, 2, 1)), np.array([[[1.0], [2.0]]]), [[True, False]])
+    page = e._repr_html_()
+    assert page == loss_to_html(e) and "1.0000 / 1 = 1.0000" in page
+    assert page.count("color:#aaa") == 1  # the masked element is grey
+
+
+def test_batch_html_bad_labels_and_features():
+    b = pad_batch([[1], [2]])
+    with pytest.raises(ValueError, match=r"row_labels must hold one label per sequence \(2\), got 3 labels"):
+        batch_to_html(b, row_labels=["a", "b", "c"])
+    with pytest.raises(TypeError, match="batch must be a masklab.PaddedBatch"):
+        batch_to_html([[1]])

@@ -224,3 +224,28 @@ def test_keep_mask_no_time_axis_and_bad_input():
     assert get_mask(KeepMask(keras.layers.LSTM(2, return_sequences=True))(x)) is None   # no mask in, none out
     with pytest.raises(TypeError, match="layer must be a keras.layers.Layer"):
         KeepMask("lstm")
+
+
+def test_masks_of_string_dtype_are_refused_by_name():
+    import numpy as np
+
+    from masklab.layers import MaskedGlobalMaxPooling1D, MaskedTemporalSoftmax
+
+    x = np.ones((1, 3, 2), "float32")
+    for layer in (MaskedTemporalSoftmax(), MaskedGlobalMaxPooling1D()):
+        with pytest.raises(TypeError, match=f"{type(layer).__name__} got a mask of dtype string"):
+            layer(x, mask=np.array([["a", "b", "c"]]))
+
+
+def test_temporal_split_odd_steps_in_a_dynamic_model():
+    import keras
+    import numpy as np
+
+    from masklab.layers import TemporalSplit
+
+    inputs = keras.Input((None, 2))
+    model = keras.Model(inputs, TemporalSplit()(inputs))
+    with pytest.raises(ValueError, match="TemporalSplit needs an even number of timesteps, got 3"):
+        model(np.ones((1, 3, 2), "float32"))
+    first, second = model(np.ones((1, 4, 2), "float32"))
+    assert tuple(first.shape) == tuple(second.shape) == (1, 2, 2)

@@ -18,8 +18,10 @@ def keras_loss(name, y_true, y_pred, mask, sample_weight, reduction):
     return np.asarray(loss(y_true, pred, sample_weight=sample_weight))
 
 
-def make_case(rng, name, batch, steps, units):
+def make_case(rng, name, batch, steps, units, saturated=False):
     y_pred = rng.uniform(0.05, 0.95, size=(batch, steps, units)).astype("float32")
+    if saturated:  # predictions of exactly 0 and 1, where Keras' float32 clipping matters
+        y_pred = np.where(rng.random(y_pred.shape) < 0.5, rng.integers(0, 2, size=y_pred.shape), y_pred).astype("float32")
     if name == "categorical_crossentropy":
         y_pred /= y_pred.sum(-1, keepdims=True)
         y_true = np.eye(units, dtype="float32")[rng.integers(0, units, size=(batch, steps))]
@@ -42,16 +44,17 @@ def make_case(rng, name, batch, steps, units):
     seed=st.integers(0, 2**16),
     masked=st.booleans(),
     weighted=st.booleans(),
-    reduction=st.sampled_from(["sum_over_batch_size", "sum", "mean", None]),
+    reduction=st.sampled_from(["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", None]),
+    saturated=st.booleans(),
 )
-def test_matches_keras_loss_objects(name, batch, steps, units, seed, masked, weighted, reduction):
+def test_matches_keras_loss_objects(name, batch, steps, units, seed, masked, weighted, reduction, saturated):
     rng = np.random.default_rng(seed)
-    y_true, y_pred = make_case(rng, name, batch, steps, units)
+    y_true, y_pred = make_case(rng, name, batch, steps, units, saturated)
     mask = rng.random((batch, steps)) < 0.6 if masked else None
     sample_weight = rng.uniform(0, 3, size=(batch, steps)).astype("float32") if weighted else None
     expected = keras_loss(name, y_true, y_pred, mask, sample_weight, reduction)
     got = masked_loss(y_true, y_pred, mask=mask, loss=name, sample_weight=sample_weight, reduction=reduction)
-    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
 
 
 def test_matches_model_evaluate_with_a_real_mask():
@@ -145,3 +148,47 @@ def test_keras_loss_object_and_bad_names():
         keras_loss_object("hinge")
     with pytest.raises(ValueError, match="reduction must be one of"):
         keras_loss_object("mse", "avg")
+
+
+def test_saturated_binary_crossentropy_is_keras_float32_value():
+    # Keras clips to 1 - 1e-7 in float32 (0.99999988): -log(1.19e-7) = 15.942, not float64's 16.118.
+    y_true, y_pred = np.zeros((1, 1)), np.ones((1, 1))
+    keras_value = float(keras.losses.BinaryCrossentropy()(y_true, y_pred))
+    assert masked_loss(y_true, y_pred, loss="binary_crossentropy") == pytest.approx(keras_value, rel=1e-6)
+    assert keras_value == pytest.approx(15.942385, rel=1e-6)
+
+
+def test_one_class_sparse_input_is_refused_as_keras_refuses_it():
+    y_true, y_pred = np.zeros((2, 3)), np.ones((2, 3, 1))
+    with pytest.raises(ValueError, match="rank"):
+        keras.losses.SparseCategoricalCrossentropy()(y_true, y_pred)
+    with pytest.raises(ValueError, match=r"y_true \(class ids\) must have y_pred's shape without its last axis"):
+        masked_loss(y_true, y_pred, loss="sparse_categorical_crossentropy")
+    # With the class axis kept on y_true, Keras accepts it (one class: loss 0) and so does masklab.
+    assert masked_loss(np.zeros((2, 3, 1)), y_pred, loss="sparse_categorical_crossentropy") == 0.0
+
+
+def test_mean_with_sample_weight_divides_by_the_weights():
+    y_true, y_pred = np.zeros((1, 3, 1)), np.array([[[1.0], [2.0], [3.0]]])
+    e = explain_masked_loss(y_true, y_pred, [[1, 1, 0]], sample_weight=[[1.0, 3.0, 5.0]],
+                            reduction="mean_with_sample_weight")
+    assert (e.numerator, e.denominator, e.value) == (13.0, 4.0, 3.25)
+
+
+def test_misleading_inputs_get_messages_that_name_them():
+    y = np.zeros((1, 2, 1))
+    with pytest.raises(TypeError, match="got the Keras loss object MeanSquaredError.*pass its name"):
+        masked_loss(y, y, loss=keras.losses.MeanSquaredError())
+    for bad, kind in ((None, "NoneType"), ({"a": 1}, "dict"), ((v for v in [1]), "generator")):
+        with pytest.raises(TypeError, match=f"y_true must be an array, a nested list or a tensor, got .* of type {kind}"):
+            masked_loss(bad, y)
+    with pytest.raises(ValueError, match="ragged lists must be padded first"):
+        masked_loss([[1.0], [1.0, 2.0]], y)
+    with pytest.raises(ValueError, match=r"reduction must be one of .*got \['sum'\]"):
+        masked_loss(y, y, reduction=["sum"])
+
+    def broken(y_true, y_pred):
+        raise ZeroDivisionError("oops")
+
+    with pytest.raises(ValueError, match="loss 'broken' raised ZeroDivisionError: oops"):
+        masked_loss(y, y, loss=broken)

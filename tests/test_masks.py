@@ -1,6 +1,8 @@
 import keras
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from masklab import get_mask, mask_from_lengths, mask_from_values
 
@@ -96,3 +98,42 @@ def test_attach_mask_bad_inputs():
         attach_mask(np.ones((1, 3, 2)), [[True, False]])
     with pytest.raises(TypeError, match="mask must be boolean-like"):
         attach_mask(np.ones((1, 2, 2)), [[0.5, 1.0]])
+
+
+@settings(max_examples=60, deadline=None)
+@given(lengths=st.lists(st.integers(0, 12), min_size=1, max_size=8), extra=st.integers(0, 3),
+       padding=st.sampled_from(["pre", "post"]))
+def test_mask_from_lengths_rows_sum_to_lengths_and_are_contiguous(lengths, extra, padding):
+    maxlen = max(max(lengths), 1) + extra
+    mask = mask_from_lengths(lengths, maxlen, padding=padding)
+    assert mask.shape == (len(lengths), maxlen)
+    assert mask.sum(axis=1).tolist() == lengths
+    for row, n in zip(mask.tolist(), lengths):  # independent rule: True exactly at the real steps
+        expected = [True] * n + [False] * (maxlen - n)
+        assert row == (expected if padding == "post" else expected[::-1])
+
+
+@pytest.mark.parametrize("lengths", [[2**63], [2**40], np.array([2**63], dtype="uint64"), [1e300]])
+def test_mask_from_lengths_refuses_huge_lengths_instead_of_wrapping(lengths):
+    with pytest.raises(ValueError, match="lengths would make an array of shape"):
+        mask_from_lengths(lengths)
+    with pytest.raises(ValueError, match="lengths must not exceed maxlen=4"):
+        mask_from_lengths(lengths, 4)
+
+
+@pytest.mark.parametrize("bad, says", [(None, "got None of type NoneType"), ({"a": 1}, "of type dict"),
+                                       ((i for i in range(2)), "of type generator")])
+def test_not_arrays_are_not_called_ragged(bad, says):
+    with pytest.raises(TypeError, match=says) as info:
+        mask_from_values(bad)
+    assert "ragged" not in str(info.value)
+
+
+@pytest.mark.parametrize("mask, shape", [(True, r"\(\)"), ([True, False], r"\(2,\)"), ([[[True], [False], [True]]], r"\(1, 3, 1\)")])
+def test_attach_mask_refuses_masks_of_other_ranks(mask, shape):
+    from masklab import attach_mask
+
+    with pytest.raises(ValueError, match=rf"mask must have shape \(batch, timesteps\) = \(1, 3\) to match x, got {shape}"):
+        attach_mask(np.ones((1, 3, 2)), mask)
+    with pytest.raises(ValueError, match=r"x must have shape \(batch, timesteps, ...\), got shape \(3,\)"):
+        attach_mask(np.ones(3), [True, False, True])

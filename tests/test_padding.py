@@ -135,3 +135,45 @@ def test_bad_value_and_dtype():
         pad_batch([[1]], dtype="bool")
     with pytest.raises(TypeError, match="dtype must be a NumPy dtype"):
         pad_batch([[1]], dtype="no-such-dtype")
+
+
+@pytest.mark.parametrize(
+    "seqs, dtype, shown",
+    [([[300, 1]], "int8", "300"), ([[2**31, 1]], "int32", "2147483648"), ([[-1, 1]], "uint8", "-1"),
+     ([[1e10, 1]], "int32", "10000000000")],
+)
+def test_out_of_range_integers_raise_overflow_error_like_pad_sequences(seqs, dtype, shown):
+    from keras.utils import pad_sequences
+
+    with pytest.raises(OverflowError):
+        pad_sequences(seqs, dtype=dtype)
+    with pytest.raises(OverflowError, match=rf"sequences\[0\] holds {shown}, out of bounds for {dtype}"):
+        pad_batch(seqs, dtype=dtype)
+    # pad_sequences wraps the same numbers silently when they come as NumPy arrays; pad_batch does not.
+    with pytest.raises(OverflowError, match=rf"holds {shown}"):
+        pad_batch([np.asarray(s) for s in seqs], dtype=dtype)
+
+
+def test_huge_maxlen_and_value_get_named_errors():
+    with pytest.raises(ValueError, match=r"maxlen would make an array of shape \(1, 1099511627776\)"):
+        pad_batch([[1]], maxlen=2**40)
+    with pytest.raises(OverflowError, match=r"value 1099511627776 is out of bounds for int32"):
+        pad_batch([[1]], value=2**40)
+    with pytest.raises(OverflowError, match=r"value an int of about 401 digits is out of bounds"):
+        pad_batch([[1]], value=10**400)
+    with pytest.raises(OverflowError, match=r"sequences\[0\] holds an integer beyond 64 bits"):
+        pad_batch([[2**64]])
+    assert pad_batch([[1]], maxlen=3, value=2**40, dtype="int64").values.tolist() == [[2**40, 2**40, 1]]
+
+
+@pytest.mark.parametrize("bad, kind", [({1: [1]}, "dict"), (np.array(5), "ndarray"), (None, "NoneType"),
+                                       ({(1,), (2,)}, "set"), ((s for s in [[1]]), "generator")])
+def test_containers_that_are_not_lists_of_sequences(bad, kind):
+    with pytest.raises(TypeError, match=rf"sequences must be a list of sequences \(lists or arrays\), got .* of type {kind}"):
+        pad_batch(bad)
+
+
+def test_padding_value_keeps_keras_name_in_the_repr():
+    b = pad_batch([[1]], maxlen=2, value=-1)
+    assert b.padding_value == -1 and "value=-1" in repr(b)
+    assert not hasattr(b, "value")  # no lesson used it: renamed, no alias

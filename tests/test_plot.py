@@ -45,3 +45,26 @@ def test_plot_bad_inputs():
         plot_mask([[0, 2]])
     with pytest.raises(TypeError, match="mask must be boolean-like"):
         plot_mask([["a"]])
+
+
+def test_plot_functions_take_ax_and_pass_kwargs_to_matplotlib():
+    fig, ax = plt.subplots()
+    image = plot_mask([[True, False]], ax, alpha=0.3, interpolation="bilinear")
+    assert image.axes is ax and image.get_alpha() == 0.3 and image.get_interpolation() == "bilinear"
+    b = pad_batch([[1.0, 2.0], [3.0]], dtype="float32")
+    image = plot_padded_batch(b, ax, vmin=-5, vmax=5)
+    assert image.norm.vmin == -5 and image.norm.vmax == 5
+    plt.close(fig)
+
+
+def test_plot_obscure_inputs_get_named_errors():
+    b = pad_batch([np.ones((2, 3), "float32")], dtype="float32")
+    with pytest.raises(ValueError, match=r"feature must be in \[0, 3\) for values of shape \(1, 2, 3\), got 99"):
+        plot_padded_batch(b, feature=99)
+    with pytest.raises(TypeError, match=r"feature must be an integer in \[0, 3\), got 'a'"):
+        plot_padded_batch(b, feature="a")
+    b4 = pad_batch([np.ones((2, 3, 2), "float32")], dtype="float32")
+    with pytest.raises(ValueError, match=r"shape \(batch, maxlen\) or \(batch, maxlen, features\).*got shape \(1, 2, 3, 2\)"):
+        plot_padded_batch(b4)
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None, got 'left'"):
+        plot_mask([[True]], "left")

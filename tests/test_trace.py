@@ -154,20 +154,55 @@ def test_model_and_inputs_unchanged():
 
 
 def test_trace_sequence_views():
-    model = keras.Sequential([keras.Input((4, 3)), L.Masking(0.0), L.Dense(2, name="d")])
+    model = keras.Sequential([keras.Input((4, 3)), L.Masking(0.0, name="gen"), L.Dense(2, name="d")])
     trace = trace_masks(model, X)
     assert isinstance(trace, MaskTrace) and len(trace) == 2 and trace["d"] is trace[1]
-    assert [r.name for r in trace] == ["masking", "d"] if trace[0].name == "masking" else True
-    assert "propagates" in repr(trace) and "masklab-trace" in trace._repr_html_()
+    assert [r.name for r in trace] == trace.names == ["gen", "d"]
+    assert "d" in trace and "gen" in trace and trace[0] in trace
+    assert "zzz" not in trace and "propagates" not in trace
+    assert "propagates" in repr(trace)
     with pytest.raises(KeyError, match="no layer named 'zzz'"):
         trace["zzz"]
+
+
+def test_trace_renders_through_display_and_plot():
     import matplotlib
 
     matplotlib.use("Agg")
-    image = trace.plot()
-    assert image.get_array().shape == (2, 4)
-    with pytest.raises(IndexError, match=r"sample must be in \[0, 2\), got 5"):
+    import matplotlib.pyplot as plt
+
+    from masklab.display import trace_to_html
+    from masklab.plot import plot_trace
+
+    model = keras.Sequential([keras.Input((4, 3)), L.Masking(0.0, name="gen"), L.Dense(2, name="d")])
+    trace = trace_masks(model, X)
+    page = trace._repr_html_()
+    assert page == trace_to_html(trace) and "masklab-trace" in page and page.count("<tr><td style='padding:2px 8px") == 2
+    fig, ax = plt.subplots()
+    image = trace.plot(ax, sample=1, alpha=0.5)
+    assert image.axes is ax and image.get_alpha() == 0.5
+    np.testing.assert_array_equal(image.get_array(), [MASK[1], MASK[1]])
+    assert plot_trace(trace).get_array().tolist() == [MASK[0].tolist()] * 2
+    with pytest.raises(ValueError, match=r"sample must be in \[0, 2\), got 5"):
         trace.plot(sample=5)
+    with pytest.raises(TypeError, match="sample must be an integer index into the batch, got 'a'"):
+        trace.plot(sample="a")
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None, got 3"):
+        trace.plot(3)
+    with pytest.raises(TypeError, match="trace must be a masklab.MaskTrace.*got list"):
+        plot_trace([1])
+    plt.close("all")
+
+
+def test_ids_beyond_the_input_dtype_are_refused_not_wrapped():
+    model = keras.Sequential([keras.Input((2,), dtype="int32"), L.Embedding(9, 2, mask_zero=True)])
+    with pytest.raises(OverflowError, match=r"inputs \(the model's int32 input\) holds 18446744073709551615"):
+        trace_masks(model, np.array([[2**64 - 1, 1]], dtype="uint64"))
+    with pytest.raises(OverflowError, match="holds 10000000000, out of bounds for int32"):
+        trace_masks(model, np.array([[1e10, 1.0]]))
+    model64 = keras.Sequential([keras.Input((2,), dtype="int64"), L.Embedding(9, 2, mask_zero=True)])
+    with pytest.raises(OverflowError, match="holds 9223372036854775809"):
+        trace_masks(model64, np.array([[2**63 + 1, 1]], dtype="uint64"))
 
 
 def test_bad_inputs():

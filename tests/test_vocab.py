@@ -77,3 +77,24 @@ def test_non_integer_ids():
         check_token_ids([True, False], 3)
     with pytest.raises(TypeError, match=r"ids\[1\] must hold integer token ids, got the non-integer nan"):
         check_token_ids([[1], [float("nan"), 2.0]], 3)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+
+@settings(max_examples=80, deadline=None)
+@given(ids=hnp.arrays(np.int64, hnp.array_shapes(max_dims=3, max_side=5), elements=st.integers(-3, 12)),
+       input_dim=st.integers(1, 10))
+def test_agrees_with_the_numpy_rule(ids, input_dim):
+    bad = (ids < 0) | (ids >= input_dim)  # independent reference: valid ids are 0 <= id < input_dim
+    if not bad.any():
+        assert check_token_ids(ids, input_dim) is None
+        return
+    with pytest.raises(ValueError) as info:
+        check_token_ids(ids, input_dim)
+    count = int(bad.sum())
+    assert str(info.value).startswith(f"{count} token id{'s' if count > 1 else ''} outside [0, {input_dim})")
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    assert f"ids[{', '.join(map(str, first))}] = {ids[first]}" in str(info.value)

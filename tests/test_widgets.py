@@ -23,7 +23,7 @@ def test_sides_and_value_controls():
     explorer.truncating.value = "post"
     explorer.value.value = 7
     assert explorer.batch.values.tolist() == [[3, 1, 4], [9, 2, 7]]
-    assert explorer.batch.padding == "post" and explorer.batch.value == 7
+    assert explorer.batch.padding == "post" and explorer.batch.padding_value == 7
 
 
 def test_real_feature_sequences():
@@ -96,3 +96,60 @@ def test_propagation_explorer_reports_an_impossible_stack():
     assert explorer.error.startswith("this stack cannot be built") and "ndim=3" in explorer.error
     with pytest.raises(ValueError, match=r"layers must be names from \['Dense'.*got \['Transformer'\]"):
         PropagationExplorer(["Transformer"])
+
+
+def test_padding_explorer_slider_shows_the_maxlen_in_use():
+    explorer = PaddingExplorer([[1, 2, 3], [4]], maxlen=10)
+    assert explorer.maxlen.value == explorer.batch.maxlen == 10
+    explorer = PaddingExplorer([[1, 2, 3], [4]], maxlen=150)
+    assert explorer.maxlen.value == 150 and explorer.maxlen.max >= 150
+
+
+def test_padding_explorer_bad_labels_and_values():
+    with pytest.raises(ValueError, match=r"row_labels must hold one label per sequence \(2\), got 1 labels"):
+        PaddingExplorer([[1], [2]], row_labels=["a"])
+    with pytest.raises(TypeError, match="row_labels must be a list of 2 labels, got 5"):
+        PaddingExplorer([[1], [2]], row_labels=5)
+    with pytest.raises(ValueError, match="value must be a finite number.*got nan"):
+        PaddingExplorer([[1.0]], value=float("nan"), dtype="float32")
+    explorer = PaddingExplorer([[1, 2]], maxlen=3)
+    explorer.value.value = float("inf")          # typed into the box: the last good value comes back
+    assert explorer.value.value == 0.0 and explorer.batch.padding_value == 0
+    explorer.value.value = 4
+    assert explorer.batch.values.tolist() == [[4, 1, 2]]
+
+
+def test_loss_explorer_says_disagree_when_keras_differs():
+    from masklab.widgets import LossExplorer, agrees
+
+    explorer = LossExplorer(np.zeros((1, 2, 1)), np.ones((1, 2, 1)))
+    assert explorer.agree and "(agree)" in explorer.view.value
+    explorer._keras_loss = lambda mask, reduction: 1.5  # a Keras that computed something else
+    explorer.toggles[0][0].value = False
+    assert not explorer.agree and "(DISAGREE)" in explorer.view.value
+    assert agrees(1.0, 1.000001) and not agrees(1.0, 1.001) and agrees(0.0, 1e-6) and not agrees(0.0, 1e-4)
+
+
+def test_loss_explorer_refuses_what_masked_loss_refuses():
+    from masklab.widgets import LossExplorer
+
+    y = np.ones((1, 2, 1))
+    with pytest.raises(TypeError, match=r"mask must be boolean-like \(booleans or 0/1\), got \[0.5, 1.0\]"):
+        LossExplorer(y, y, mask=[[0.5, 1.0]])
+    with pytest.raises(ValueError, match=r"mask must have shape \(batch, timesteps\) = \(1, 2\), got \(1, 3\)"):
+        LossExplorer(y, y, mask=[[1, 0, 1]])
+    with pytest.raises(TypeError, match="y_true must be an array, a nested list or a tensor, got the string 'abc'"):
+        LossExplorer("abc", "abc")
+    with pytest.raises(TypeError, match="y_pred must hold numbers"):
+        LossExplorer(y, [[["a"], ["b"]]])
+
+
+def test_propagation_explorer_bad_layers_argument():
+    from masklab.widgets import PropagationExplorer
+
+    with pytest.raises(TypeError, match=r"layers must be a list of layer names from \['Dense'.*got 5"):
+        PropagationExplorer(5)
+    with pytest.raises(TypeError, match="layers must be a list of layer names"):
+        PropagationExplorer("Dense")
+    with pytest.raises(ValueError, match=r"layers must be names from .*got \[3\]"):
+        PropagationExplorer([3])

@@ -54,7 +54,7 @@ def load_data():
     Example:
 
     >>> (x_train, y_train), (x_test, y_test) = load_data()
-    >>> len(x_train), x_train[0].shape[1], y_train.max()
+    >>> len(x_train), x_train[0].shape[1], int(y_train.max())
     (270, 12, 8)
     """
     return _split("train"), _split("test")
