@@ -185,3 +185,52 @@ def mask_from_values(x, mask_value=0.0):
         )
     mask_value = _validate.real_number("mask_value", mask_value)
     return np.any(x != mask_value, axis=-1)
+
+
+def attention_mask(query_mask, key_mask=None, *, causal=False):
+    """Build the ``(batch, T_q, T_k)`` attention mask by ``keras.layers.MultiHeadAttention``'s rule.
+
+    Query ``i`` may attend to key ``j`` when query ``i`` is real, key ``j`` is
+    real and, with ``causal=True``, ``j <= i`` (the lower triangle, aligned at
+    the top left as Keras' ``_compute_causal_mask`` does). ``True`` means
+    "may attend", Keras' convention (PyTorch's ``key_padding_mask`` and
+    boolean ``attn_mask`` use the opposite: ``True`` = ignore).
+
+    Args:
+        query_mask: boolean-like ``(batch, T_q)``: the queries' padding mask
+            (``True`` = real step), e.g. ``batch.mask`` of
+            :func:`masklab.pad_batch`.
+        key_mask: boolean-like ``(batch, T_k)`` for the keys/values; None
+            means self-attention, where the keys are the queries
+            (``key_mask = query_mask``).
+        causal: also forbid attending to later keys (a decoder), a bool.
+
+    Returns:
+        bool ``np.ndarray`` of shape ``(batch, T_q, T_k)``. A padded query's
+        row is all ``False``; Keras then gives that row attention weights of 0.
+
+    Raises:
+        TypeError: a mask that is not boolean-like (booleans or 0/1);
+            ``causal`` not a bool.
+        ValueError: a mask that is not rank 2; masks whose batch sizes
+            differ; a mask above ``masklab._validate.MAX_CELLS`` cells.
+
+    Example:
+
+    >>> attention_mask([[True, True, False]], causal=True).astype(int)[0].tolist()
+    [[1, 0, 0], [1, 1, 0], [0, 0, 0]]
+    """
+    query = _validate.rank("query_mask", _validate.bool_mask("query_mask", query_mask), 2, "(batch, T_q)")
+    key = query if key_mask is None else _validate.rank(
+        "key_mask", _validate.bool_mask("key_mask", key_mask), 2, "(batch, T_k)")
+    if not isinstance(causal, (bool, np.bool_)):
+        raise TypeError(f"causal must be True or False, got {_validate.show(causal)}")
+    if key.shape[0] != query.shape[0]:
+        raise ValueError(
+            f"key_mask must have the batch size of query_mask ({query.shape[0]}), got shape {key.shape}"
+        )
+    _validate.cells("query_mask and key_mask", (query.shape[0], query.shape[1], key.shape[1]))
+    mask = query[:, :, None] & key[:, None, :]
+    if causal:
+        mask &= np.tril(np.ones((query.shape[1], key.shape[1]), dtype=bool))[None]
+    return mask
