@@ -24,7 +24,7 @@ with masklab.quiet_stderr():
     import keras  # noqa: E402, F401
 
 from masklab.datasets import japanese_vowels  # noqa: E402
-from masklab.widgets import LossExplorer, PaddingExplorer, PropagationExplorer  # noqa: E402
+from masklab.widgets import AttentionMaskExplorer, LossExplorer, PaddingExplorer, PropagationExplorer  # noqa: E402
 
 
 def timed(updates, change):
@@ -66,6 +66,17 @@ def main(argv=None):
     propagation = PropagationExplorer()
     report("PropagationExplorer", timed(args.updates, lambda i: setattr(propagation.stack, "value", stacks[i % 3])),
            runs_model=True)
+
+    # Runs a small MultiHeadAttention at every update; its target is the 50 ms.
+    attention = AttentionMaskExplorer()
+    settings = [("query_length", 1 + i % 6) if i % 3 == 0 else ("key_length", 1 + (i * 5) % 6) if i % 3 == 1
+                else ("causal", bool(i % 2)) for i in range(args.updates)]
+    times = timed(args.updates, lambda i: setattr(getattr(attention, settings[i][0]), "value", settings[i][1]))
+    print(json.dumps({
+        "benchmark": "widget_update", "widget": "AttentionMaskExplorer", "updates": len(times), "runs_model": True,
+        "median_ms": round(1000 * statistics.median(times), 2), "p90_ms": round(1000 * np.percentile(times, 90), 2),
+        "target_ms": 50,
+    }), flush=True)
 
 
 if __name__ == "__main__":

@@ -186,3 +186,38 @@ def loss_to_html(explanation) -> str:
         "<table><tr><th>element</th><th>loss</th><th>weight</th><th>loss x weight</th></tr>"
         f"{cells}</table>"
     )
+
+
+def attention_to_html(mask, weights=None, *, title: str = "") -> str:
+    """Return an HTML grid of one ``(T_q, T_k)`` attention mask, with the weights written in.
+
+    Rows are queries, columns keys. Allowed cells (``True``: may attend) are
+    blue, forbidden ones light grey; with ``weights`` each cell shows its
+    attention weight (2 decimals) and allowed cells are shaded by it.
+
+    Args:
+        mask: bool ``(T_q, T_k)``.
+        weights: optional float ``(T_q, T_k)``, e.g. one head's scores from
+            ``MultiHeadAttention(return_attention_scores=True)``.
+        title: caption.
+
+    Returns:
+        ``str``, a ``<table class='masklab-attention'>``; forbidden cells carry
+        ``data-masked="1"``.
+    """
+    mask = np.asarray(mask, dtype=bool)
+    values = None if weights is None else np.asarray(weights, dtype=float)
+    head = "<tr><th></th>" + "".join(f"<th style='{_CELL};background:#fff'>k{j}</th>" for j in range(mask.shape[1]))
+    rows = [head + "</tr>"]
+    for i, row in enumerate(mask):
+        cells = [f"<th style='{_CELL};background:#fff'>q{i}</th>"]
+        for j, allowed in enumerate(row):
+            text = "" if values is None else f"{values[i, j]:.2f}"
+            if allowed:
+                shade = 1.0 if values is None else 0.25 + 0.75 * float(np.clip(values[i, j], 0, 1))
+                cells.append(f"<td style='{_CELL};background:rgba(43,123,186,{shade:.2f});color:#000'>{text}</td>")
+            else:
+                cells.append(f"<td data-masked='1' style='{_CELL};background:{SKIP};color:#999'>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    caption = f"<caption style='font-size:12px'>{html.escape(title)}</caption>" if title else ""
+    return f"<table class='masklab-attention' style='border-collapse:collapse'>{caption}{''.join(rows)}</table>"

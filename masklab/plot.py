@@ -176,3 +176,70 @@ def plot_trace(trace, ax=None, *, sample: int = 0, **kwargs):
     ax.set_xlabel("timestep")
     ax.set_title(f"output mask of each layer, sample {sample} (blue = keep; blank = no mask)")
     return image
+
+
+def plot_attention_mask(mask, ax=None, *, sample: int = 0, weights=None, title=None, **kwargs):
+    """Draw one sample of a ``(batch, T_q, T_k)`` attention mask: rows are queries, columns keys.
+
+    Args:
+        mask: boolean-like ``(batch, T_q, T_k)`` or ``(T_q, T_k)``, e.g. from
+            :func:`masklab.attention_mask` (True = may attend).
+        ax: matplotlib ``Axes``; None makes a new figure.
+        sample: which sample of the batch to draw (an int).
+        weights: optional attention weights of the same shape (or one
+            sample's ``(T_q, T_k)``): allowed cells are then coloured by
+            weight and each weight is written in its cell.
+        title: axes title; None describes what is drawn.
+        **kwargs: passed on to ``ax.imshow``.
+
+    Returns:
+        ``matplotlib.image.AxesImage``; forbidden cells are grey.
+
+    Raises:
+        TypeError: ``mask`` not boolean-like; ``sample`` not an int; ``ax``
+            not an ``Axes``.
+        ValueError: ``mask`` not rank 2 or 3; ``sample`` outside the batch;
+            ``weights`` of another shape.
+    """
+    mask = _validate.bool_mask("mask", mask)
+    mask = _validate.rank("mask", mask, (2, 3), "(batch, T_q, T_k) or (T_q, T_k)")
+    if mask.ndim == 2:
+        mask = mask[None]
+    if isinstance(sample, bool) or not isinstance(sample, numbers.Integral):
+        raise TypeError(f"sample must be an integer index into the batch, got {_validate.show(sample)}")
+    if not 0 <= sample < mask.shape[0]:
+        raise ValueError(f"sample must be in [0, {mask.shape[0]}), got {sample}")
+    grid = mask[sample]
+    shown = None
+    if weights is not None:
+        weights = _validate.numeric("weights", _validate.to_numpy("weights", weights)).astype(float)
+        if weights.shape == mask.shape:
+            weights = weights[sample]
+        if weights.shape != grid.shape:
+            raise ValueError(f"weights must have shape {mask.shape} or {grid.shape}, got {weights.shape}")
+        shown = weights
+    rows, cols = grid.shape
+    ax = _axes(ax, rows, cols)
+    if shown is None:
+        image = _imshow(ax, grid.astype(int), {"cmap": ListedColormap([SKIP, KEEP]), "vmin": 0, "vmax": 1,
+                                               "aspect": "equal", "interpolation": "nearest"}, kwargs)
+    else:
+        ax.imshow(np.zeros_like(grid, dtype=float), cmap=ListedColormap([SKIP]), aspect="equal")
+        image = _imshow(ax, np.ma.masked_array(shown, mask=~grid), {"cmap": "Blues", "vmin": 0, "vmax": 1,
+                                                                     "aspect": "equal", "interpolation": "nearest"},
+                        kwargs)
+        for i in range(rows):
+            for j in range(cols):
+                ax.text(j, i, f"{shown[i, j]:.2f}", ha="center", va="center", fontsize=7,
+                        color="w" if grid[i, j] and shown[i, j] > 0.6 else "#333")
+    ax.set_xticks(range(cols))
+    ax.set_yticks(range(rows))
+    ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1)
+    ax.tick_params(which="minor", length=0)
+    ax.set_xlabel("key")
+    ax.set_ylabel("query")
+    ax.set_title(title if title is not None else ("attention weights (grey = masked)" if shown is not None
+                                                  else "attention mask (blue = may attend)"))
+    return image

@@ -16,7 +16,7 @@ import numbers
 import ipywidgets as widgets
 import numpy as np
 
-from masklab.display import batch_to_html, mask_to_html
+from masklab.display import attention_to_html, batch_to_html, mask_to_html
 from masklab.padding import pad_batch
 
 
@@ -318,3 +318,86 @@ class PropagationExplorer(widgets.VBox):
             first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             self.error = f"this stack cannot be built: {first}"
             self.view.value = f"<p style='color:#b00'>{html.escape(self.error)}</p>"
+
+
+class AttentionMaskExplorer(widgets.VBox):
+    """Set the real lengths of a query and a key sequence, switch the causal mask, watch attention.
+
+    A fixed small ``keras.layers.MultiHeadAttention`` (2 heads, seeded) attends
+    from a query sequence to a key/value sequence, both ``steps`` long and
+    padded after their real steps. Every change builds the combined mask with
+    :func:`masklab.attention_mask`, runs the layer on inputs carrying the two
+    padding masks (``use_causal_mask`` from the checkbox,
+    ``return_attention_scores=True``) and shows the mask grid beside the
+    weights of head 0, with a check that masked keys got weight 0.
+
+    Args:
+        steps: timesteps of both sequences (int, 2..12).
+        query_length, key_length: initial real lengths (1..steps); None = steps.
+        causal: initial state of the causal checkbox.
+
+    Attributes:
+        query_length, key_length: ``ipywidgets.IntSlider``.
+        causal: ``ipywidgets.Checkbox``.
+        mask: the current combined mask, bool ``(steps, steps)``.
+        weights: head 0's attention weights, float ``(steps, steps)``.
+        agree: whether every forbidden cell got weight 0 (bool).
+        view: ``ipywidgets.HTML`` with the two grids.
+
+    Raises:
+        ValueError: ``steps`` outside 2..12; a length outside 1..steps.
+        TypeError: ``causal`` not a bool.
+    """
+
+    def __init__(self, steps=6, *, query_length=None, key_length=None, causal=False):
+        import keras
+
+        from masklab import _validate
+
+        steps = _validate.positive_int("steps", steps)
+        if not 2 <= steps <= 12:
+            raise ValueError(f"steps must be between 2 and 12 for the explorer's grids, got {steps}")
+        lengths = {}
+        for name, value in (("query_length", query_length), ("key_length", key_length)):
+            value = steps if value is None else _validate.positive_int(name, value)
+            if value > steps:
+                raise ValueError(f"{name} must be between 1 and steps={steps}, got {value}")
+            lengths[name] = value
+        if not isinstance(causal, bool):
+            raise TypeError(f"causal must be True or False, got {_validate.show(causal)}")
+        self.steps = steps
+        rng = np.random.default_rng(0)
+        self._query = rng.normal(size=(1, steps, 4)).astype("float32")
+        self._value = rng.normal(size=(1, steps, 4)).astype("float32")
+        keras.utils.set_random_seed(0)
+        self._layer = keras.layers.MultiHeadAttention(num_heads=2, key_dim=2, name="explorer_attention")
+        style = {"description_width": "90px"}
+        self.query_length = widgets.IntSlider(value=lengths["query_length"], min=1, max=steps,
+                                              description="query length", style=style)
+        self.key_length = widgets.IntSlider(value=lengths["key_length"], min=1, max=steps,
+                                            description="key length", style=style)
+        self.causal = widgets.Checkbox(value=causal, description="use_causal_mask", indent=False)
+        self.view = widgets.HTML()
+        for control in (self.query_length, self.key_length, self.causal):
+            control.observe(self._update, names="value")
+        super().__init__([widgets.HBox([self.query_length, self.key_length, self.causal]), self.view])
+        self._update()
+
+    def _update(self, change=None):
+        from masklab.masks import attach_mask, attention_mask
+
+        steps = np.arange(self.steps)
+        query_mask = (steps < self.query_length.value)[None]
+        key_mask = (steps < self.key_length.value)[None]
+        self.mask = attention_mask(query_mask, key_mask, causal=self.causal.value)[0]
+        _, scores = self._layer(attach_mask(self._query, query_mask), attach_mask(self._value, key_mask),
+                                use_causal_mask=self.causal.value, return_attention_scores=True)
+        self.weights = np.asarray(scores)[0, 0]
+        self.agree = bool((self.weights[~self.mask] == 0).all())
+        verdict = "every masked key got weight 0" if self.agree else "A MASKED KEY GOT WEIGHT"
+        self.view.value = (
+            '<div style="display:flex;gap:24px;align-items:flex-start">'
+            f"<div><b>masklab.attention_mask</b> (blue = may attend){attention_to_html(self.mask)}</div>"
+            f"<div><b>MultiHeadAttention weights</b>, head 0{attention_to_html(self.mask, self.weights)}</div></div>"
+            f"<p>{verdict}; padded query rows: {int((~query_mask).sum())}, all weights 0</p>"
+        )

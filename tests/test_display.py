@@ -41,3 +41,12 @@ def test_batch_html_bad_labels_and_features():
         batch_to_html(b, row_labels=["a", "b", "c"])
     with pytest.raises(TypeError, match="batch must be a masklab.PaddedBatch"):
         batch_to_html([[1]])
+
+
+def test_attention_to_html_marks_masked_cells():
+    from masklab.display import attention_to_html
+
+    mask = np.array([[True, False], [False, False]])
+    out = attention_to_html(mask, np.array([[1.0, 0.0], [0.0, 0.0]]), title="t<1>")
+    assert out.count("data-masked='1'") == 3 and "1.00" in out and "t&lt;1&gt;" in out
+    assert attention_to_html(mask).count("data-masked='1'") == 3

@@ -68,3 +68,28 @@ def test_plot_obscure_inputs_get_named_errors():
         plot_padded_batch(b4)
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None, got 'left'"):
         plot_mask([[True]], "left")
+
+
+def test_plot_attention_mask_and_weights():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import masklab
+    from masklab.plot import plot_attention_mask
+
+    mask = masklab.attention_mask([[True, True, False]], causal=True)
+    fig, (a, b) = plt.subplots(1, 2)
+    image = plot_attention_mask(mask, a)
+    assert image.get_array().tolist() == [[1, 0, 0], [1, 1, 0], [0, 0, 0]]
+    weights = mask.astype(float) / np.maximum(mask.sum(-1, keepdims=True), 1)
+    shaded = plot_attention_mask(mask, b, weights=weights, cmap="Greens")
+    assert shaded.get_cmap().name == "Greens" and len(b.texts) == 9
+    with pytest.raises(ValueError, match=r"sample must be in \[0, 1\), got 2"):
+        plot_attention_mask(mask, sample=2)
+    with pytest.raises(ValueError, match=r"weights must have shape \(1, 3, 3\) or \(3, 3\), got \(2, 2\)"):
+        plot_attention_mask(mask, weights=np.ones((2, 2)))
+    with pytest.raises(ValueError, match=r"mask must have shape \(batch, T_q, T_k\) or \(T_q, T_k\)"):
+        plot_attention_mask([True, False])
+    plt.close(fig)

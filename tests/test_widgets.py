@@ -153,3 +153,33 @@ def test_propagation_explorer_bad_layers_argument():
         PropagationExplorer("Dense")
     with pytest.raises(ValueError, match=r"layers must be names from .*got \[3\]"):
         PropagationExplorer([3])
+
+
+def test_attention_mask_explorer_lengths_and_causal():
+    from masklab.widgets import AttentionMaskExplorer
+
+    explorer = AttentionMaskExplorer(query_length=4, key_length=5)
+    assert explorer.mask.shape == (6, 6) and explorer.mask[:4, :5].all() and not explorer.mask[4:].any()
+    assert explorer.agree and np.allclose(explorer.weights[:4].sum(axis=-1), 1.0, atol=1e-5)
+    assert (explorer.weights[4:] == 0).all(), "padded query rows get weights of 0"
+    before = explorer.view.value
+    explorer.causal.value = True
+    assert explorer.mask[0].tolist() == [True] + [False] * 5 and explorer.agree
+    assert explorer.weights[0, 0] == pytest.approx(1.0) and explorer.view.value != before
+    explorer.key_length.value = 2
+    assert explorer.mask[3].tolist() == [True, True, False, False, False, False]
+    assert (explorer.weights[:, 2:] == 0).all()
+    assert explorer.view.value.count("data-masked='1'") == 2 * int((~explorer.mask).sum())
+
+
+def test_attention_mask_explorer_bad_arguments():
+    from masklab.widgets import AttentionMaskExplorer
+
+    with pytest.raises(ValueError, match="steps must be between 2 and 12.*got 20"):
+        AttentionMaskExplorer(20)
+    with pytest.raises(ValueError, match="query_length must be between 1 and steps=6, got 7"):
+        AttentionMaskExplorer(query_length=7)
+    with pytest.raises(ValueError, match="key_length must be a positive integer, got 0"):
+        AttentionMaskExplorer(key_length=0)
+    with pytest.raises(TypeError, match="causal must be True or False, got 1"):
+        AttentionMaskExplorer(causal=1)
