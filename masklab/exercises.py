@@ -358,8 +358,8 @@ EXERCISES = {
     e.id: e
     for e in [
         Exercise("00.1", "How many lesson notebooks does masklab have?", "count the rows of the lesson map",
-                 WholeNumber(8, "the lessons run from 00_start_here to 07_capstone_japanese_vowels.",
-                             otherwise="{answer} is not it: count the rows of the lesson map, numbered 00 to 07.")),
+                 WholeNumber(9, "the lessons run from 00_start_here to 08_attention_masks.",
+                             otherwise="{answer} is not it: count the rows of the lesson map, numbered 00 to 08.")),
         Exercise("00.2", "In the explorer of lesson 00 ([[3, 1, 4, 1, 5], [9, 2]]), the smallest maxlen that "
                  "truncates nothing?", "watch 'truncated rows' as you move the slider",
                  WholeNumber(5, "the longest sequence has 5 timesteps; any smaller maxlen truncates it.",
@@ -477,6 +477,18 @@ EXERCISES = {
                  Boolean(False, "with the mask the LSTM never sees padding, so pre and post train the same model.",
                          "compare the two masked rows of the table: same accuracy, and final losses equal to float "
                          "precision.")),
+        Exercise("08.1", "A Keras padding mask is [[True, True, False]]. What key_padding_mask does PyTorch's "
+                 "nn.MultiheadAttention need for the same batch?", "PyTorch's True means 'ignore this key'",
+                 Grid([[False, False, True]], "key_padding_mask = ~keras_mask: PyTorch marks the keys to ignore.",
+                      "1 row of 3 booleans", shapes=((3,),),
+                      wrong=(([[True, True, False]],
+                              "that is the Keras mask unchanged: PyTorch would ignore the two real keys and attend "
+                              "only to the padding. Invert it."),))),
+        Exercise("08.2", "In MultiHeadAttention with a padding mask, what attention weight does a padded query "
+                 "row give each key?", "look at the last rows of the weights in lesson 08",
+                 Number(0.0, "a padded query row is all False in the combined mask, and Keras gives it weights of 0.",
+                        wrong=((0.25, "0.25 = 1/4 would be a uniform row; with the query mask Keras zeroes the row."),),
+                        otherwise="{answer} is not it: print the weights of a padded query row.")),
     ]
 }
 

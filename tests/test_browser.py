@@ -3,12 +3,14 @@
 The test starts its own JupyterLab on 127.0.0.1 (a free port, token auth on) over a
 temporary copy of lessons/01_padding.ipynb, opens it in headless Chromium, runs all cells,
 moves the PaddingExplorer's maxlen slider, checks that the rendered grid changed, saves a
-screenshot (its path is printed) and shuts the server down.
+screenshot (its path is printed) and shuts the server down. A second test does the same with
+lesson 08's AttentionMaskExplorer (its key-length slider).
 
 Chromium comes from the system (`apt-get install chromium`; .ci/run does it). Without it the
 test is skipped locally, but fails under CI (CI=true), so CI never silently skips it.
 """
 
+import contextlib
 import os
 import pathlib
 import secrets
@@ -41,12 +43,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def jupyterlab(tmp_path):
-    """A JupyterLab server over a temporary folder holding a copy of lesson 01."""
-    root = tmp_path / "lessons"
-    root.mkdir()
-    shutil.copy(ROOT / "lessons" / "01_padding.ipynb", root / "01_padding.ipynb")
+@contextlib.contextmanager
+def _jupyterlab(tmp_path, root):
+    """A JupyterLab server over ``root`` (a temporary folder holding copies of lessons)."""
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
                JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), HOME=str(tmp_path / "home"),
@@ -80,6 +79,32 @@ def jupyterlab(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """A JupyterLab server over a temporary folder holding a copy of lesson 01."""
+    root = tmp_path / "lessons"
+    root.mkdir()
+    shutil.copy(ROOT / "lessons" / "01_padding.ipynb", root / "01_padding.ipynb")
+    with _jupyterlab(tmp_path, root) as server:
+        yield server
+
+
+def _open_and_run_all(page, address, last_output):
+    """Open a notebook, accept the kernel, run all cells and wait for ``last_output``."""
+    page.goto(address)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    select = page.locator(".jp-Dialog button.jp-mod-accept")
+    try:
+        select.wait_for(timeout=8_000)
+        select.click()
+    except playwright_api.TimeoutError:
+        pass
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.locator(f"text={last_output}").first.wait_for(timeout=240_000)
 
 
 def test_padding_explorer_responds_in_jupyterlab(jupyterlab, capsys):
@@ -129,6 +154,44 @@ def test_padding_explorer_responds_in_jupyterlab(jupyterlab, capsys):
             page.screenshot(path=str(screenshot), full_page=False)
         except Exception:
             page.screenshot(path=str(shots / "browser_01_padding_failure.png"))
+            raise
+        finally:
+            browser.close()
+    assert screenshot.stat().st_size > 10_000
+    with capsys.disabled():
+        print(f"\nbrowser test screenshot: {screenshot}")
+
+
+def test_attention_mask_explorer_responds_in_jupyterlab(tmp_path, capsys):
+    """Lesson 08 in JupyterLab: run it, move the AttentionMaskExplorer's key-length slider, see the grid change."""
+    root = tmp_path / "lessons"
+    root.mkdir()
+    shutil.copy(ROOT / "lessons" / "08_attention_masks.ipynb", root / "08_attention_masks.ipynb")
+    shots = ROOT / "artifacts"
+    shots.mkdir(exist_ok=True)
+    screenshot = shots / "browser_08_attention.png"
+    with _jupyterlab(tmp_path, root) as (url, token), playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            _open_and_run_all(page, f"{url}/lab/tree/08_attention_masks.ipynb?token={token}", "[08.2] No answer yet")
+            explorer = page.locator(".widget-vbox:has(table.masklab-attention)").first
+            explorer.wait_for(timeout=60_000)
+            grid = explorer.locator("table.masklab-attention").last
+            before_html = grid.inner_html()
+            masked_before = grid.locator("td[data-masked='1']").count()
+            handle = explorer.locator(".widget-slider .noUi-handle").nth(1)   # key length
+            handle.focus()
+            handle.press("ArrowLeft")  # one real key fewer: one more masked column
+            deadline = time.time() + 30
+            while grid.inner_html() == before_html and time.time() < deadline:
+                time.sleep(0.1)
+            assert grid.inner_html() != before_html
+            assert grid.locator("td[data-masked='1']").count() > masked_before
+            explorer.scroll_into_view_if_needed()
+            page.screenshot(path=str(screenshot), full_page=False)
+        except Exception:
+            page.screenshot(path=str(shots / "browser_08_attention_failure.png"))
             raise
         finally:
             browser.close()

@@ -35,7 +35,7 @@ class ZerosEverything(keras.layers.Layer):
 
 
 RIGHT = {
-    "00.1": 8,
+    "00.1": 9,
     "00.2": 5,
     "01.1": "pre",
     "01.2": [[8, 2, 9], [7, 1, 0]],
@@ -53,6 +53,8 @@ RIGHT = {
     "06.2": "last row",
     "07.1": "post, no mask",
     "07.2": False,
+    "08.1": [[False, False, True]],
+    "08.2": 0.0,
 }
 
 
@@ -77,7 +79,7 @@ def test_no_answer_gives_the_question_and_a_hint(exercise):
 @pytest.mark.parametrize(
     "exercise, answer, says",
     [
-        ("00.1", 7, "numbered 00 to 07"),
+        ("00.1", 7, "numbered 00 to 08"),
         ("00.1", "8", "whole number"),
         ("00.2", 4, "is truncated"),
         ("00.2", 9, "smaller value"),
