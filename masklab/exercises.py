@@ -513,7 +513,7 @@ def check(exercise: str, answer) -> Feedback:
     Example:
 
     >>> check("00.1", 7)
-    [00.1] Not yet: 7 is not it: count the rows of the lesson map, numbered 00 to 07.
+    [00.1] Not yet: 7 is not it: count the rows of the lesson map, numbered 00 to 08.
     >>> check("02.2", "false").correct
     True
     """

@@ -152,7 +152,7 @@ def test_unknown_exercise():
     "answer, right_for",
     [
         ("false", "02.2"), ("FALSE ", "03.2"), (np.False_, "07.2"),      # booleans, any spelling
-        (8.0, "00.1"), (np.int64(51), "01.3"),                           # whole numbers of any type
+        (9.0, "00.1"), (np.int64(51), "01.3"),                           # whole numbers of any type
         (float("nan"), "04.2"), ("NaN", "04.2"),
         ("post,no mask", "07.1"), ("Post, not masked", "07.1"), ("post unmasked", "07.1"),  # closed choice, aliases
         ("(batch,timesteps)", "05.2"), (2, "06.2"), ("2", "06.2"), (2.0, "06.2"),
