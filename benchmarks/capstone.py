@@ -1,6 +1,6 @@
 """Lesson 07's four runs, {post, pre} padding x {Masking, no mask}; one JSON line per run.
 
-    python benchmarks/capstone.py [--epochs 15] [--seed 0]
+    python benchmarks/capstone.py [--epochs 10] [--seed 0]
 
 Each line: padding, masking, test accuracy (test set padded to 29 frames, as in training),
 accuracy with the test set padded to 60 frames, and training seconds.
@@ -23,7 +23,7 @@ from masklab.experiments import run_padding_masking  # noqa: E402
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     for padding in ("post", "pre"):

@@ -97,7 +97,7 @@ def _epoch_line(label: str, epochs: int, every: int = 10):
     return keras.callbacks.LambdaCallback(on_epoch_end=on_epoch_end)
 
 
-def run_padding_masking(padding: str, masking: bool, *, epochs: int = 15, batch_size: int = 32,
+def run_padding_masking(padding: str, masking: bool, *, epochs: int = 10, batch_size: int = 32,
                         learning_rate: float = 0.01, seed: int = 0, units: int = 32,
                         progress: bool = False) -> RunResult:
     """Train and test the capstone model under one padding/masking configuration.
@@ -192,7 +192,7 @@ def build_transformer(masking: bool, *, d_model: int = 32, heads: int = 2, ff: i
     return keras.Model(inputs, outputs, name=f"encoder_{'masked' if masking else 'unmasked'}")
 
 
-def run_attention_masking(masking: bool, *, epochs: int = 15, batch_size: int = 32, learning_rate: float = 0.005,
+def run_attention_masking(masking: bool, *, epochs: int = 10, batch_size: int = 32, learning_rate: float = 0.005,
                           seed: int = 0, progress: bool = False) -> RunResult:
     """Train and test lesson 08's Transformer encoder with or without the padding mask.
 
