@@ -124,32 +124,15 @@ def run_padding_masking(padding: str, masking: bool, *, epochs: int = 10, batch_
         ValueError: ``padding`` not ``"pre"``/``"post"``; non-positive
             ``epochs``, ``batch_size`` or ``units``; ``learning_rate`` <= 0.
     """
-    import keras
-
     padding = _validate.side("padding", padding)
     epochs = _validate.positive_int("epochs", epochs)
     batch_size = _validate.positive_int("batch_size", batch_size)
     if _validate.real_number("learning_rate", learning_rate) <= 0:
         raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
-    (x_train, y_train), (x_test, y_test) = _standardized()
-    train = pad_batch(x_train, MAXLEN, padding=padding, dtype="float32")
-    test = pad_batch(x_test, MAXLEN, padding=padding, dtype="float32")
-    long_test = pad_batch(x_test, LONG_MAXLEN, padding=padding, dtype="float32")
-    keras.utils.set_random_seed(int(seed))
-    model = build_classifier(bool(masking), units=units)
-    steps = epochs * int(np.ceil(len(y_train) / batch_size))
-    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
     label = f"{padding} padding, {'masking' if masking else 'no mask'}"
-    callbacks = [_epoch_line(label, epochs)] if progress else []
-    start = time.perf_counter()
-    history = model.fit(train.values, y_train, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=callbacks)
-    seconds = time.perf_counter() - start
-    accuracy = float(model.evaluate(test.values, y_test, verbose=0, return_dict=True)["accuracy"])
-    long_accuracy = float(model.evaluate(long_test.values, y_test, verbose=0, return_dict=True)["accuracy"])
-    return RunResult(padding, bool(masking), accuracy, long_accuracy, round(seconds, 2), epochs,
-                     float(history.history["loss"][-1]))
+    return _train_and_test(lambda: build_classifier(bool(masking), units=units), padding, masking, label,
+                           epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
+                           progress=progress)
 
 
 def build_transformer(masking: bool, *, d_model: int = 32, heads: int = 2, ff: int = 64):
@@ -214,28 +197,34 @@ def run_attention_masking(masking: bool, *, epochs: int = 10, batch_size: int = 
     Raises:
         ValueError: non-positive ``epochs`` or ``batch_size``; ``learning_rate`` <= 0.
     """
-    import keras
-
     epochs = _validate.positive_int("epochs", epochs)
     batch_size = _validate.positive_int("batch_size", batch_size)
     if _validate.real_number("learning_rate", learning_rate) <= 0:
         raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    label = f"encoder, {'padding mask' if masking else 'no mask'}"
+    return _train_and_test(lambda: build_transformer(bool(masking)), "post", masking, label, epochs=epochs,
+                           batch_size=batch_size, learning_rate=learning_rate, seed=seed, progress=progress)
+
+
+def _train_and_test(build, padding, masking, label, *, epochs, batch_size, learning_rate, seed, progress):
+    """Pad, seed, build (``build()`` after seeding), train with Adam + cosine decay, test at 29 and 60 frames."""
+    import keras
+
     (x_train, y_train), (x_test, y_test) = _standardized()
-    train = pad_batch(x_train, MAXLEN, padding="post", dtype="float32")
-    test = pad_batch(x_test, MAXLEN, padding="post", dtype="float32")
-    long_test = pad_batch(x_test, LONG_MAXLEN, padding="post", dtype="float32")
+    train = pad_batch(x_train, MAXLEN, padding=padding, dtype="float32")
+    test = pad_batch(x_test, MAXLEN, padding=padding, dtype="float32")
+    long_test = pad_batch(x_test, LONG_MAXLEN, padding=padding, dtype="float32")
     keras.utils.set_random_seed(int(seed))
-    model = build_transformer(bool(masking))
+    model = build()
     steps = epochs * int(np.ceil(len(y_train) / batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
-    label = f"encoder, {'padding mask' if masking else 'no mask'}"
     callbacks = [_epoch_line(label, epochs)] if progress else []
     start = time.perf_counter()
     history = model.fit(train.values, y_train, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=callbacks)
     seconds = time.perf_counter() - start
     accuracy = float(model.evaluate(test.values, y_test, verbose=0, return_dict=True)["accuracy"])
     long_accuracy = float(model.evaluate(long_test.values, y_test, verbose=0, return_dict=True)["accuracy"])
-    return RunResult("post", bool(masking), accuracy, long_accuracy, round(seconds, 2), epochs,
+    return RunResult(padding, bool(masking), accuracy, long_accuracy, round(seconds, 2), epochs,
                      float(history.history["loss"][-1]))

@@ -181,6 +181,15 @@ class TemporalSplit(keras.layers.Layer):
         steps = inputs.shape[1]
         if steps is not None and steps % 2:  # a model built with a dynamic time axis (None) meets real data here
             raise ValueError(f"TemporalSplit needs an even number of timesteps, got {steps}")
+        if steps is None and keras.backend.backend() == "tensorflow":
+            # Inside a compiled TensorFlow function (predict, fit) the length is known only at run
+            # time: check it there, with the same message, instead of tf.split's shape error.
+            import tensorflow as tf
+
+            odd = tf.math.floormod(tf.shape(inputs)[1], 2)
+            check = tf.debugging.assert_equal(odd, 0, message="TemporalSplit needs an even number of timesteps")
+            with tf.control_dependencies([check]):
+                inputs = tf.identity(inputs)
         return ops.split(inputs, 2, axis=1)
 
     def compute_mask(self, inputs, mask=None):

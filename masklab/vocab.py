@@ -12,6 +12,8 @@ TensorFlow 2.21). :func:`check_token_ids` finds such ids first and names them.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from masklab import _validate
@@ -92,13 +94,18 @@ def check_token_ids(ids, input_dim, *, mask_zero=False):
     parts = [((), array)] if isinstance(array, np.ndarray) else [((i,), np.asarray(row)) for i, row in enumerate(array)]
     for prefix, part in parts:
         where = "ids" if not prefix else f"ids[{prefix[0]}]"
-        if part.dtype == object:
+        if part.dtype == object and part.ndim and all(
+                isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in part.ravel().tolist()):
+            # Python ints beyond 64 bits (NumPy keeps them as objects): compare them exactly.
+            bad = np.array([not 0 <= v < input_dim for v in part.ravel().tolist()], bool).reshape(part.shape)
+        elif part.dtype == object:
             raise ValueError(f"{where} must be a rectangular array or a list of sequences of ids, got {part!r}")
-        part = _integer_ids(part, where)
-        bad = (part < 0) | (part >= input_dim)
+        else:
+            part = _integer_ids(part, where)
+            bad = (part < 0) | (part >= input_dim)
         count += int(bad.sum())
         if bad.any():
-            top = int(part[bad].max())
+            top = max(int(v) for v in part[bad])
             largest = top if largest is None else max(largest, top)
         for position in np.argwhere(bad)[: _SHOWN - len(found)]:
             index = prefix + tuple(int(i) for i in position)

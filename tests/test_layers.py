@@ -249,3 +249,18 @@ def test_temporal_split_odd_steps_in_a_dynamic_model():
         model(np.ones((1, 3, 2), "float32"))
     first, second = model(np.ones((1, 4, 2), "float32"))
     assert tuple(first.shape) == tuple(second.shape) == (1, 2, 2)
+
+
+def test_temporal_split_odd_steps_in_a_compiled_predict():
+    """Inside predict (a compiled TensorFlow function) the length is known only at run time."""
+    import keras
+    import numpy as np
+
+    from masklab.layers import TemporalSplit
+
+    inputs = keras.Input((None, 2))
+    model = keras.Model(inputs, TemporalSplit()(inputs))
+    with pytest.raises(Exception, match="TemporalSplit needs an even number of timesteps"):
+        model.predict(np.ones((1, 5, 2), "float32"), verbose=0)
+    first, second = model.predict(np.ones((1, 4, 2), "float32"), verbose=0)
+    assert first.shape == second.shape == (1, 2, 2)

@@ -98,3 +98,12 @@ def test_agrees_with_the_numpy_rule(ids, input_dim):
     assert str(info.value).startswith(f"{count} token id{'s' if count > 1 else ''} outside [0, {input_dim})")
     first = tuple(int(i) for i in np.argwhere(bad)[0])
     assert f"ids[{', '.join(map(str, first))}] = {ids[first]}" in str(info.value)
+
+
+def test_ids_beyond_64_bits_are_named_exactly():
+    import masklab
+
+    with pytest.raises(ValueError, match=r"ids\[0, 1\] = 1180591620717411303424"):
+        masklab.check_token_ids([[1, 2**70]], input_dim=5)
+    with pytest.raises(ValueError, match=r"2 token ids outside \[0, 5\).*ids\[1, 1\] = -1180591620717411303424"):
+        masklab.check_token_ids([[1, 2], [2**70, -2**70]], input_dim=5)
