@@ -92,7 +92,11 @@ def jupyterlab(tmp_path):
 
 
 def _open_and_run_all(page, address, last_output):
-    """Open a notebook, accept the kernel, run all cells and wait for ``last_output``."""
+    """Open a notebook, accept the kernel, run all cells and wait for ``last_output``.
+
+    JupyterLab sometimes asks which kernel to start: accept its suggestion (Python 3), and wait
+    for the kernel to be idle before running everything.
+    """
     page.goto(address)
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
     select = page.locator(".jp-Dialog button.jp-mod-accept")
@@ -116,21 +120,8 @@ def test_padding_explorer_responds_in_jupyterlab(jupyterlab, capsys):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            page.goto(f"{url}/lab/tree/01_padding.ipynb?token={token}")
-            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-            # JupyterLab sometimes asks which kernel to start: accept its suggestion (Python 3).
-            select = page.locator(".jp-Dialog button.jp-mod-accept")
-            try:
-                select.wait_for(timeout=8_000)
-                select.click()
-            except playwright_api.TimeoutError:
-                pass
-            # Wait for the kernel to be idle before running everything.
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             # The last cell's output appears when every cell has run.
-            page.locator("text=[01.3] No answer yet").first.wait_for(timeout=180_000)
+            _open_and_run_all(page, f"{url}/lab/tree/01_padding.ipynb?token={token}", "[01.3] No answer yet")
             explorer = page.locator(".widget-vbox:has(.widget-slider)").first
             explorer.wait_for(timeout=30_000)
             grid = explorer.locator("table.masklab-batch")
