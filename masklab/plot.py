@@ -119,10 +119,7 @@ def plot_mask(mask, ax=None, *, title="mask (blue = keep, grey = skip)", **kwarg
     ax = _axes(ax, rows, cols)
     image = _imshow(ax, mask.astype(int), {"cmap": ListedColormap([SKIP, KEEP]), "vmin": 0, "vmax": 1,
                                            "aspect": "auto", "interpolation": "nearest"}, kwargs)
-    ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
-    ax.grid(which="minor", color="white", linewidth=1)
-    ax.tick_params(which="minor", length=0)
+    _cell_lines(ax, rows, cols)
     ax.set_xlabel("timestep")
     ax.set_ylabel("sequence")
     ax.set_title(title)
@@ -234,12 +231,17 @@ def plot_attention_mask(mask, ax=None, *, sample: int = 0, weights=None, title=N
                         color="w" if grid[i, j] and shown[i, j] > 0.6 else "#333")
     ax.set_xticks(range(cols))
     ax.set_yticks(range(rows))
-    ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
-    ax.grid(which="minor", color="white", linewidth=1)
-    ax.tick_params(which="minor", length=0)
+    _cell_lines(ax, rows, cols)
     ax.set_xlabel("key")
     ax.set_ylabel("query")
     ax.set_title(title if title is not None else ("attention weights (grey = masked)" if shown is not None
                                                   else "attention mask (blue = may attend)"))
     return image
+
+
+def _cell_lines(ax, rows, cols):
+    """White lines between the cells of a rows x cols grid drawn with imshow."""
+    ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1)
+    ax.tick_params(which="minor", length=0)
