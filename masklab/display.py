@@ -258,7 +258,7 @@ def _value_text(values, index) -> str:
     return ", ".join(f"{float(x):.2f}" for x in flat[:3]) + (", …" if flat.size > 3 else "")
 
 
-def loss_to_html(explanation, *, y_true=None, y_pred=None) -> str:
+def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True) -> str:
     """Return HTML for a :class:`~masklab.losses.MaskedLossExplanation`.
 
     Args:
@@ -267,6 +267,8 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None) -> str:
             axis first). With them and ``(batch, timesteps)`` per-element
             losses, each sample is drawn as a timestep grid of ``y_true``,
             ``y_pred``, the loss (shaded by its size) and whether it is kept.
+        headline: whether to start with the ``loss = ...`` line (a view that
+            already shows the quotient leaves it out).
 
     Returns:
         ``str``: the line ``loss = numerator / denominator = value``, the
@@ -321,9 +323,9 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None) -> str:
         body = f"<tr>{head}</tr>" + "".join(rows)
     return (
         f"<div class='masklab-loss-view' style='color:{TEXT}'>"
-        f"<p style='margin:2px 0'><b>loss = {e.numerator:.4f} / {e.denominator:g} = {e.value:.4f}</b> "
-        f"(reduction={html.escape(repr(e.reduction))})</p>"
-        f"<p style='margin:2px 0'>numerator, the kept loss x weight: {numerator}</p>"
+        + (f"<p style='margin:2px 0'><b>loss = {e.numerator:.4f} / {e.denominator:g} = {e.value:.4f}</b> "
+           f"(reduction={html.escape(repr(e.reduction))})</p>" if headline else "")
+        + f"<p style='margin:2px 0'>numerator, the kept loss x weight: {numerator}</p>"
         f"<table class='masklab-loss' style='border-collapse:collapse'>{body}</table></div>"
     )
 
