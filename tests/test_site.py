@@ -29,6 +29,7 @@ EXPLORER_GRIDS = {
     "00_start_here": "table.masklab-batch",
     "01_padding": "table.masklab-batch",
     "03_mask_propagation": "table.masklab-trace",
+    "05_masked_loss": "table.masklab-loss",
     "08_attention_masks": "table.masklab-attention",
 }
 
