@@ -38,6 +38,10 @@ class PaddedBatch:
         truncating: ``"pre"`` or ``"post"``, where long sequences were cut.
         padding_value: the padding value (``pad_sequences``' ``value``
             argument; an ``int`` for integer dtypes, else a ``float``).
+        dropped: tuple of ``batch`` NumPy arrays: the timesteps truncation
+            removed from each row (its first ones for ``truncating="pre"``,
+            its last ones for ``"post"``), in the dtype of ``values``; empty
+            arrays for rows that were not truncated.
 
     A ``PaddedBatch`` shows itself as a coloured grid in a notebook.
     """
@@ -49,6 +53,7 @@ class PaddedBatch:
     padding: str
     truncating: str
     padding_value: float
+    dropped: tuple = ()
 
     @property
     def maxlen(self) -> int:
@@ -215,4 +220,10 @@ def pad_batch(sequences, maxlen=None, *, padding="pre", truncating="pre", value=
     mask = mask_from_lengths(lengths, maxlen, padding=padding)
     if isinstance(value, numbers.Integral):
         value = int(value)
-    return PaddedBatch(values, mask, lengths, original, padding, truncating, value)
+    # What truncation removed, so views can show it: "pre" cuts the first timesteps, "post" the last.
+    dropped = tuple(
+        np.asarray(a[: len(a) - maxlen] if truncating == "pre" else a[maxlen:]).astype(np_dtype, copy=False)
+        if len(a) > maxlen else np.zeros((0, *a.shape[1:]), np_dtype)
+        for a in arrays
+    )
+    return PaddedBatch(values, mask, lengths, original, padding, truncating, value, dropped)

@@ -16,15 +16,59 @@ import numbers
 import ipywidgets as widgets
 import numpy as np
 
-from masklab.display import attention_to_html, batch_to_html, mask_to_html
+from masklab.display import TEXT, attention_to_html, batch_to_html, loss_to_html, mask_to_html
 from masklab.padding import pad_batch
 
 
-class PaddingExplorer(widgets.VBox):
+class _Explorer(widgets.VBox):
+    """Base of the explorers: CSS classes, and a static HTML copy of the current state.
+
+    Every explorer's root carries the classes ``masklab-explorer`` and
+    ``masklab-<kind>-explorer``. Its mimebundle adds ``text/html`` beside the
+    widget view: frontends with a live widget manager (JupyterLab, Notebook,
+    VS Code) prefer the widget view; where none is live (an untrusted or not
+    yet run notebook, nbconvert without widget state, GitHub) the HTML shows
+    the explorer's state when the cell last ran, instead of the raw repr.
+    """
+
+    _kind = ""
+
+    def __init__(self, children=(), **kwargs):
+        super().__init__(children, **kwargs)
+        self.add_class("masklab-explorer")
+        self.add_class(f"masklab-{self._kind}-explorer")
+
+    def _controls_text(self) -> str:
+        """The controls' current settings, one short line of plain text."""
+        return ""
+
+    def _static_html(self) -> str:
+        """The explorer's current state as static HTML (str): its settings and its current view."""
+        controls = html.escape(self._controls_text())
+        return (
+            f'<div class="masklab-explorer masklab-static" style="color:{TEXT}">'
+            f'<p style="margin:2px 0"><b>{type(self).__name__}</b>: {controls} '
+            "<i>(a static copy: run the cell to use the controls)</i></p>"
+            f"{self._view_html()}</div>"
+        )
+
+    def _view_html(self) -> str:
+        return self.view.value
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is not None:
+            data["text/plain"] = f"{type(self).__name__}({self._controls_text()})"
+            data["text/html"] = self._static_html()
+        return data
+
+
+class PaddingExplorer(_Explorer):
     """Pad real sequences interactively and watch the grid, mask and lengths.
 
-    Controls: ``padding`` and ``truncating`` (``"pre"``/``"post"`` toggle
-    buttons), ``maxlen`` (slider from 1 to the longest sequence + 2) and
+    Controls: ``padding`` and ``truncating`` (``"pre"``/``"post"`` radio
+    buttons: the chosen side is a checked radio, for eyes and screen readers
+    alike), ``maxlen`` (slider from 1 to the longest sequence + 2) and
     ``value`` (the padding value). Every change calls
     :func:`masklab.pad_batch` (so ``keras.utils.pad_sequences``) and
     updates ``batch``, ``grid`` and ``summary``.
@@ -33,7 +77,7 @@ class PaddingExplorer(widgets.VBox):
         sequences: list of sequences, as for :func:`masklab.pad_batch`: token
             ids or ``(frames, features)`` arrays.
         row_labels: optional list of strings, one per sequence (e.g. the
-            sentence or the speaker).
+            sentence or the speaker), shown in full (long labels wrap).
         maxlen: initial maxlen; None starts at the longest sequence.
         padding, truncating: initial sides, ``"pre"`` (Keras' default) or
             ``"post"``.
@@ -43,10 +87,11 @@ class PaddingExplorer(widgets.VBox):
 
     Attributes:
         batch: the current :class:`~masklab.PaddedBatch`.
-        padding, truncating: ``ipywidgets.ToggleButtons``.
+        padding, truncating: ``ipywidgets.RadioButtons``.
         maxlen: ``ipywidgets.IntSlider``.
         value: ``ipywidgets.FloatText``.
-        grid: ``ipywidgets.HTML`` with the padded values.
+        grid: ``ipywidgets.HTML`` with the padded values, and the ids
+            truncation dropped, struck through, on the side they were cut from.
         summary: ``ipywidgets.HTML`` with the mask and the lengths.
 
     Raises:
@@ -61,6 +106,8 @@ class PaddingExplorer(widgets.VBox):
     >>> explorer.batch.values.tolist()
     [[4, 1, 5], [0, 9, 2]]
     """
+
+    _kind = "padding"
 
     def __init__(self, sequences, *, row_labels=None, maxlen=None, padding="pre", truncating="pre",
                  value=0, dtype=None):
@@ -80,9 +127,10 @@ class PaddingExplorer(widgets.VBox):
         self._dtype = dtype
         longest = int(first.original_lengths.max())
         style = {"description_width": "80px"}
-        self.padding = widgets.ToggleButtons(options=["pre", "post"], value=padding, description="padding", style=style)
-        self.truncating = widgets.ToggleButtons(options=["pre", "post"], value=truncating,
-                                                description="truncating", style=style)
+        self.padding = widgets.RadioButtons(options=["pre", "post"], value=padding, description="padding",
+                                            orientation="horizontal", style=style)
+        self.truncating = widgets.RadioButtons(options=["pre", "post"], value=truncating, description="truncating",
+                                               orientation="horizontal", style=style)
         # The slider reaches past the longest sequence (to see padding grow) and always includes the
         # initial maxlen: an IntSlider silently clamps a value above its max.
         self.maxlen = widgets.IntSlider(min=1, max=max(longest + 2, first.maxlen), description="maxlen",
@@ -95,9 +143,10 @@ class PaddingExplorer(widgets.VBox):
         self.batch = first
         for control in (self.padding, self.truncating, self.maxlen, self.value):
             control.observe(self._on_change, names="value")
+        wrap = widgets.Layout(flex_flow="row wrap")  # narrow notebooks wrap whole controls, never their buttons
         super().__init__([
-            widgets.HBox([self.padding, self.truncating]),
-            widgets.HBox([self.maxlen, self.value]),
+            widgets.HBox([self.padding, self.truncating], layout=wrap),
+            widgets.HBox([self.maxlen, self.value], layout=wrap),
             self.grid,
             self.summary,
         ])
@@ -118,22 +167,34 @@ class PaddingExplorer(widgets.VBox):
         self.grid.value = batch_to_html(self.batch, row_labels=self._row_labels)
         lengths = ", ".join(str(n) for n in self.batch.lengths.tolist())
         self.summary.value = (
-            '<div style="display:flex;gap:16px;align-items:flex-start">'
-            f"<div><b>mask</b> (blue = real timestep){mask_to_html(self.batch.mask)}</div>"
+            f'<div style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;color:{TEXT}">'
+            f"<div><b>mask</b> (solid = real timestep, hatched = padding){mask_to_html(self.batch.mask)}</div>"
             f"<div><b>lengths</b>: [{html.escape(lengths)}]<br>"
             f"<b>padding</b>: {self.batch.padding_fraction:.0%} of cells<br>"
             f"<b>truncated rows</b>: {int(self.batch.truncated.sum())}</div></div>"
         )
 
+    def _controls_text(self):
+        return (f"padding={self.padding.value!r}, truncating={self.truncating.value!r}, "
+                f"maxlen={self.maxlen.value}, value={self.batch.padding_value!r}")
 
-class LossExplorer(widgets.VBox):
+    def _view_html(self):
+        return self.grid.value + self.summary.value
+
+
+class LossExplorer(_Explorer):
     """Toggle timesteps in a mask and watch masklab's arithmetic and Keras' loss agree.
 
-    A grid of toggle buttons, one per ``(sample, timestep)``, is the mask
-    (pressed = kept). Every change recomputes the loss twice: with
+    A grid of checkboxes, one per ``(sample, timestep)``, is the mask
+    (checked = kept). Every change recomputes the loss twice: with
     :func:`masklab.explain_masked_loss` (NumPy, every step shown) and with
     the Keras loss object on a ``y_pred`` that carries the mask
-    (:func:`masklab.masks.attach_mask`), then shows both.
+    (:func:`masklab.masks.attach_mask`), then shows both, with a timestep
+    grid of ``y_true``, ``y_pred`` and the per-step loss (shaded by its size;
+    masked steps hatched and struck through) and the numerator written out
+    as the sum of the kept losses. When another reduction on offer gives the
+    same value, the view says which and why (the same denominator, a zero
+    numerator, or equal quotients), computed from masklab's arithmetic.
 
     Args:
         y_true, y_pred: arrays of shape ``(batch, timesteps, units)``.
@@ -142,19 +203,35 @@ class LossExplorer(widgets.VBox):
         sample_weight: optional ``(batch, timesteps)`` weights.
 
     Attributes:
-        toggles: list of lists of ``ipywidgets.ToggleButton`` (the mask).
+        toggles: list of lists of ``ipywidgets.Checkbox`` (the mask; a
+            native checkbox tells its state to screen readers and shows a
+            check mark, not a shade).
         reduction: ``ipywidgets.Dropdown`` of Keras reductions.
         explanation: the current :class:`masklab.losses.MaskedLossExplanation`.
         keras_value: the Keras loss for the current mask (float).
         agree: whether the two agree (:func:`agrees`); the view says
             "agree" or "DISAGREE".
+        same_as: the other reductions on offer that give the same value now
+            (list of str).
         view: ``ipywidgets.HTML`` with the arithmetic.
 
     Raises:
         ValueError, TypeError: as :func:`masklab.masked_loss` for bad inputs
             (non-numbers, a mask that is not boolean-like or not ``(batch,
             timesteps)``).
+
+    Example:
+
+    >>> explorer = LossExplorer(np.zeros((1, 3, 1)), np.ones((1, 3, 1)))
+    >>> explorer.toggles[0][2].value = False
+    >>> explorer.explanation.denominator, explorer.agree
+    (2.0, True)
+    >>> explorer.reduction.value = "mean"; explorer.same_as
+    ['sum_over_batch_size']
     """
+
+    _kind = "loss"
+    REDUCTIONS = ("sum_over_batch_size", "sum", "mean")
 
     def __init__(self, y_true, y_pred, *, loss="mse", mask=None, sample_weight=None):
         from masklab.losses import explain_masked_loss, keras_loss
@@ -179,15 +256,16 @@ class LossExplorer(widgets.VBox):
         # Validate once with masklab's messages before building controls.
         keras_loss(loss)
         self._explain(self._y_true, self._y_pred, initial, loss, self._sample_weight)
-        self.reduction = widgets.Dropdown(options=["sum_over_batch_size", "sum", "mean"],
-                                          value="sum_over_batch_size", description="reduction")
+        self.reduction = widgets.Dropdown(options=list(self.REDUCTIONS), value="sum_over_batch_size",
+                                          description="reduction")
         self.toggles = [
-            [widgets.ToggleButton(value=bool(initial[i, t]), description=f"t{t}",
-                                  layout=widgets.Layout(width="48px")) for t in range(steps)]
+            [widgets.Checkbox(value=bool(initial[i, t]), description=f"t{t}", indent=False,
+                              layout=widgets.Layout(width="56px")) for t in range(steps)]
             for i in range(batch)
         ]
         self.view = widgets.HTML()
-        rows = [widgets.HBox([widgets.Label(f"sample {i}", layout=widgets.Layout(width="70px")), *row])
+        rows = [widgets.HBox([widgets.Label(f"sample {i} keeps", layout=widgets.Layout(width="100px")), *row],
+                             layout=widgets.Layout(flex_flow="row wrap"))
                 for i, row in enumerate(self.toggles)]
         for control in [self.reduction, *(b for row in self.toggles for b in row)]:
             control.observe(self._update, names="value")
@@ -206,6 +284,28 @@ class LossExplorer(widgets.VBox):
         loss = keras_loss(self._loss_name, reduction)
         return float(loss(self._y_true, attach_mask(self._y_pred, mask), sample_weight=self._sample_weight))
 
+    def _same_value_note(self, mask, reduction) -> str:
+        """Which other reductions give the current value, and why; sets ``same_as``."""
+        mine = self.explanation
+        why = []
+        self.same_as = []
+        for other in self.REDUCTIONS:
+            if other == reduction:
+                continue
+            e = self._explain(self._y_true, self._y_pred, mask, self._loss_name, self._sample_weight, other)
+            if not agrees(e.value, mine.value):
+                continue
+            self.same_as.append(other)
+            if e.denominator == mine.denominator:
+                reason = f"both divide the kept sum {mine.numerator:.4f} by {mine.denominator:g}"
+            elif mine.numerator == 0:
+                reason = "the kept sum is 0"
+            else:
+                reason = (f"{mine.numerator:.4f} / {mine.denominator:g} and {e.numerator:.4f} / {e.denominator:g} "
+                          "happen to be equal")
+            why.append(f"{other!r} gives the same value: {reason}.")
+        return " ".join(why)
+
     def _update(self, change=None):
         mask = self.mask
         reduction = self.reduction.value
@@ -213,12 +313,21 @@ class LossExplorer(widgets.VBox):
                                          self._sample_weight, reduction)
         self.keras_value = self._keras_loss(mask, reduction)
         self.agree = agrees(self.explanation.value, self.keras_value)
-        verdict = "agree" if self.agree else "DISAGREE"
+        note = self._same_value_note(mask, reduction)
+        verdict = "agree" if self.agree else "&#10007; DISAGREE"
         self.view.value = (
-            f"<p>masklab: <b>{self.explanation.numerator:.4f} / {self.explanation.denominator:g} = "
-            f"{self.explanation.value:.4f}</b> &nbsp; Keras: <b>{self.keras_value:.4f}</b> &nbsp; ({verdict})</p>"
-            f"<p style='color:#555'>kept timesteps: {int(mask.sum())} of {mask.size}</p>"
+            f"<div style='color:{TEXT}'>"
+            f"<p style='margin:2px 0'>masklab: <b>{self.explanation.numerator:.4f} / "
+            f"{self.explanation.denominator:g} = {self.explanation.value:.4f}</b> &nbsp; Keras: "
+            f"<b>{self.keras_value:.4f}</b> &nbsp; ({verdict})</p>"
+            f"<p style='margin:2px 0'>kept timesteps: {int(mask.sum())} of {mask.size}"
+            f"{' &nbsp; ' + html.escape(note, quote=False) if note else ''}</p>"
+            f"{loss_to_html(self.explanation, y_true=self._y_true, y_pred=self._y_pred)}</div>"
         )
+
+    def _controls_text(self):
+        kept = "; ".join(f"sample {i}: " + "".join("✓" if m else "✗" for m in row) for i, row in enumerate(self.mask))
+        return f"reduction={self.reduction.value!r}, kept: {kept}"
 
 
 def agrees(masklab_value: float, keras_value: float) -> bool:
@@ -262,10 +371,9 @@ _LAYER_SLUGS = {
 }
 
 # Styles of the explorer's own HTML: JupyterLab's theme variables, with fallbacks for other frontends.
-_TEXT = "color:var(--jp-ui-font-color1, #1a1a1a)"
-_NOTE = "color:var(--jp-ui-font-color1, #1a1a1a);font-size:var(--jp-ui-font-size1, 13px)"
-_PROBLEM = ("color:var(--jp-ui-font-color1, #1a1a1a);border-left:4px solid var(--jp-error-color1, #d32f2f);"
-            "padding:2px 8px;margin:4px 0")
+_TEXT = f"color:{TEXT}"
+_NOTE = f"color:{TEXT};font-size:var(--jp-ui-font-size1, 13px)"
+_PROBLEM = f"color:{TEXT};border-left:4px solid var(--jp-error-color1, #d32f2f);padding:2px 8px;margin:4px 0"
 
 
 class _Step:
@@ -277,7 +385,7 @@ class _Step:
         self.output, self.record, self.error = output, record, error
 
 
-class PropagationExplorer(widgets.VBox):
+class PropagationExplorer(_Explorer):
     """Stack layers after a ``Masking`` layer and watch the mask at every step.
 
     The model is ``Input (2, 6, 3) -> Masking(0.0) -> your layers``, run on a
@@ -323,6 +431,7 @@ class PropagationExplorer(widgets.VBox):
         ValueError: an initial layer name not in the menu.
     """
 
+    _kind = "propagation"
     _CACHE_SIZE = 512
 
     def __init__(self, layers=None):
@@ -368,8 +477,6 @@ class PropagationExplorer(widgets.VBox):
             widgets.HBox(self.suggestions, layout=widgets.Layout(flex_flow="row wrap")),
             self.view,
         ])
-        self.add_class("masklab-explorer")
-        self.add_class("masklab-propagation-explorer")
         self._update()
 
     # -- adding layers -------------------------------------------------------------------------
@@ -491,14 +598,11 @@ class PropagationExplorer(widgets.VBox):
                      f"{html.escape(self.error.split(': ', 1)[1])}</p>")
         self.view.value = view
 
-    def _static_html(self) -> str:
-        """The explorer's current state as plain HTML (for frontends without live widgets)."""
-        names = " &rarr; ".join(html.escape(n) for n in self.stack.value) or "(no layers)"
-        return (f"<div class='masklab-explorer masklab-propagation-explorer'>"
-                f"<p style='{_TEXT}'>Masking(0.0) &rarr; {names}</p>{self.view.value}</div>")
+    def _controls_text(self):
+        return "Masking(0.0) -> " + " -> ".join(self.stack.value)
 
 
-class AttentionMaskExplorer(widgets.VBox):
+class AttentionMaskExplorer(_Explorer):
     """Set the real lengths of a query and a key sequence, switch the causal mask, watch attention.
 
     A fixed small ``keras.layers.MultiHeadAttention`` (2 heads, seeded) attends
@@ -526,6 +630,8 @@ class AttentionMaskExplorer(widgets.VBox):
         ValueError: ``steps`` outside 2..12; a length outside 1..steps.
         TypeError: ``causal`` not a bool.
     """
+
+    _kind = "attention"
 
     def __init__(self, steps=6, *, query_length=None, key_length=None, causal=False):
         import keras
@@ -572,10 +678,15 @@ class AttentionMaskExplorer(widgets.VBox):
                                 use_causal_mask=self.causal.value, return_attention_scores=True)
         self.weights = np.asarray(scores)[0, 0]
         self.agree = bool((self.weights[~self.mask] == 0).all())
-        verdict = "every masked key got weight 0" if self.agree else "A MASKED KEY GOT WEIGHT"
+        verdict = "every masked key got weight 0" if self.agree else "&#10007; A MASKED KEY GOT WEIGHT"
         self.view.value = (
-            '<div style="display:flex;gap:24px;align-items:flex-start">'
-            f"<div><b>masklab.attention_mask</b> (blue = may attend){attention_to_html(self.mask)}</div>"
+            f'<div style="display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start;color:{TEXT}">'
+            f"<div><b>masklab.attention_mask</b> (blue = may attend, hatched = masked)"
+            f"{attention_to_html(self.mask)}</div>"
             f"<div><b>MultiHeadAttention weights</b>, head 0{attention_to_html(self.mask, self.weights)}</div></div>"
-            f"<p>{verdict}; padded query rows: {int((~query_mask).sum())}, all weights 0</p>"
+            f"<p style='color:{TEXT}'>{verdict}; padded query rows: {int((~query_mask).sum())}, all weights 0</p>"
         )
+
+    def _controls_text(self):
+        return (f"steps={self.steps}, query_length={self.query_length.value}, key_length={self.key_length.value}, "
+                f"use_causal_mask={self.causal.value}")

@@ -177,7 +177,7 @@ def test_trace_renders_through_display_and_plot():
     model = keras.Sequential([keras.Input((4, 3)), L.Masking(0.0, name="gen"), L.Dense(2, name="d")])
     trace = trace_masks(model, X)
     page = trace._repr_html_()
-    assert page == trace_to_html(trace) and "masklab-trace" in page and page.count("<tr><td style='padding:2px 8px") == 2
+    assert page == trace_to_html(trace) and "masklab-trace" in page and page.count("<tr data-effect=") == 2
     fig, ax = plt.subplots()
     image = trace.plot(ax, sample=1, alpha=0.5)
     assert image.axes is ax and image.get_alpha() == 0.5

@@ -2,6 +2,7 @@ import warnings
 
 import numpy as np
 import pytest
+import ipywidgets as widgets
 
 from masklab.datasets import japanese_vowels
 from masklab.widgets import PaddingExplorer
@@ -165,7 +166,7 @@ def test_propagation_explorer_static_html():
 
     explorer = PropagationExplorer(["Dense", "LSTM"])
     static = explorer._static_html()
-    assert "Masking(0.0) &rarr; Dense &rarr; LSTM" in static and "masklab-trace" in static
+    assert "Masking(0.0) -&gt; Dense -&gt; LSTM" in static and "masklab-trace" in static
     assert "lstm_2" in static
     assert "masklab-propagation-explorer" in explorer._dom_classes
 
@@ -198,7 +199,7 @@ def test_loss_explorer_says_disagree_when_keras_differs():
     assert explorer.agree and "(agree)" in explorer.view.value
     explorer._keras_loss = lambda mask, reduction: 1.5  # a Keras that computed something else
     explorer.toggles[0][0].value = False
-    assert not explorer.agree and "(DISAGREE)" in explorer.view.value
+    assert not explorer.agree and "DISAGREE)" in explorer.view.value
     assert agrees(1.0, 1.000001) and not agrees(1.0, 1.001) and agrees(0.0, 1e-6) and not agrees(0.0, 1e-4)
 
 
@@ -255,3 +256,49 @@ def test_attention_mask_explorer_bad_arguments():
         AttentionMaskExplorer(key_length=0)
     with pytest.raises(TypeError, match="causal must be True or False, got 1"):
         AttentionMaskExplorer(causal=1)
+
+
+def test_explorers_carry_a_static_html_copy_of_their_state():
+    from masklab.widgets import AttentionMaskExplorer, LossExplorer, PaddingExplorer
+
+    padding = PaddingExplorer([[3, 1, 4, 1, 5], [9, 2]], maxlen=3)
+    bundle = padding._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # the live view stays first choice
+    assert bundle["text/plain"] == "PaddingExplorer(padding='pre', truncating='pre', maxlen=3, value=0)"
+    assert "masklab-static" in bundle["text/html"] and "<s>3 1</s>" in bundle["text/html"]
+    padding.maxlen.value = 5
+    assert "data-dropped" not in padding._repr_mimebundle_()["text/html"]  # the copy follows the state
+    assert {"masklab-explorer", "masklab-padding-explorer"} <= set(padding._dom_classes)
+    loss = LossExplorer(np.zeros((1, 2, 1)), np.ones((1, 2, 1)), mask=[[True, False]])
+    assert "kept: sample 0: ✓✗" in loss._repr_mimebundle_()["text/plain"]
+    assert "masklab-loss" in loss._repr_mimebundle_()["text/html"]
+    attention = AttentionMaskExplorer(4, key_length=2)
+    assert "key_length=2" in attention._repr_mimebundle_()["text/plain"]
+
+
+def test_padding_sides_are_radio_buttons_that_wrap_as_whole_controls():
+    from masklab.widgets import PaddingExplorer
+
+    explorer = PaddingExplorer([[1, 2, 3], [4]])
+    assert isinstance(explorer.padding, widgets.RadioButtons) and explorer.padding.orientation == "horizontal"
+    assert explorer.children[0].layout.flex_flow == "row wrap"
+    explorer.padding.value = "post"
+    assert explorer.batch.values.tolist() == [[1, 2, 3], [4, 0, 0]]
+
+
+def test_loss_explorer_draws_each_timestep_and_says_when_reductions_coincide():
+    from masklab.widgets import LossExplorer
+
+    y_true = np.zeros((1, 3, 1))
+    y_pred = np.array([[[1.0], [2.0], [3.0]]])
+    explorer = LossExplorer(y_true, y_pred, mask=[[True, True, False]])
+    assert isinstance(explorer.toggles[0][0], widgets.Checkbox)
+    page = explorer.view.value
+    # y_pred and the per-step squared errors 1, 4 and (masked) 9, and the numerator 1 + 4
+    assert "<td style" in page and ">3.00<" in page and "<s>9.0000</s>" in page
+    assert "1.0000 + 4.0000 = 5.0000" in page
+    assert explorer.same_as == ["mean"] and "'mean' gives the same value: both divide the kept sum 5.0000 by 2" in page
+    explorer.toggles[0][1].value = False  # one kept step: sum, mean and sum_over_batch_size all give 1
+    assert explorer.same_as == ["sum", "mean"]
+    assert "'sum' gives the same value: 1.0000 / 1 and 1.0000 / 1" in explorer.view.value or \
+        "'sum' gives the same value: both divide the kept sum 1.0000 by 1" in explorer.view.value
