@@ -500,14 +500,14 @@ class PropagationExplorer(_Explorer):
         if not text:
             return
         name = self._resolve(text)
-        self.add.value = ""  # the box is always left empty, so a rejected entry cannot spoil the next one
         if name is None:
             self.message.value = (
                 f"<span role='alert' style='{_PROBLEM};display:inline-block'>&#10006; unknown layer "
                 f"&ldquo;{html.escape(text)}&rdquo;; the accepted names are: {html.escape(', '.join(self.menu))}"
                 "</span>")
-            return
-        self._append(name)
+        else:
+            self._append(name)  # first, so the new view goes out before the box is cleared
+        self.add.value = ""  # the box is always left empty, so a rejected entry cannot spoil the next one
 
     def _on_suggestion(self, button):
         self._append(button.description)
