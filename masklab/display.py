@@ -35,8 +35,10 @@ TEXT = "var(--jp-ui-font-color1, rgba(0, 0, 0, 0.87))"  # text on the page, in t
 GAP = "var(--jp-layout-color0, #fff)"  # lines between cells: the page's own background
 WARN = "var(--jp-warn-color1, #f57c00)"  # a bar beside what needs attention (never behind text)
 TINT = "rgba(245, 124, 0, 0.16)"  # a light orange wash: theme text keeps its contrast on it
-# A clear hatch: darker stripes than the cell colour, so padding is told by pattern, not shade.
-_HATCH = "repeating-linear-gradient(45deg,#bdbdbd 0 3px,#ececec 3px 7px)"
+# A clear hatch: darker stripes than the cell colour, so padding is told by pattern, not shade. The
+# plain grey underneath is what remains where a sanitizer drops gradients (JupyterLab's, for the
+# static copy in a notebook not yet trusted).
+_HATCH = "background-color:#d9d9d9;background-image:repeating-linear-gradient(45deg,#bdbdbd 0 3px,#ececec 3px 7px)"
 _CELL = (f"border:1px solid {GAP};padding:2px 5px;text-align:center;font:12px monospace;min-width:1.6em;"
          f"color:{INK}")
 _HEAD = f"padding:2px 6px;font:12px monospace;color:{TEXT};text-align:left;font-weight:normal"
@@ -129,7 +131,7 @@ def batch_to_html(batch, *, feature: int = 0, row_labels=None, max_rows: int = 4
                 cells.append(f'<td aria-label="t{t}: {_fmt(v)}" style="{_CELL};background:{REAL}">{_fmt(v)}</td>')
             else:
                 cells.append(f'<td data-pad="1" aria-label="t{t}: padding {_fmt(v)}" title="padding" '
-                             f'style="{_CELL};background:{_HATCH};font-style:italic">{_fmt(v)}</td>')
+                             f'style="{_CELL};{_HATCH};font-style:italic">{_fmt(v)}</td>')
         if cut and batch.truncating == "post":
             cells.append(cut)
         note = f" (truncated from {batch.original_lengths[i]})" if batch.truncated[i] else ""
@@ -179,9 +181,9 @@ def mask_to_html(mask, *, title: str = "", cell_px: int = 12) -> str:
 
     def cell(i, t, m):
         state = "kept" if m else "masked"
-        background = KEEP if m else _HATCH
+        background = f"background:{KEEP}" if m else _HATCH
         return (f'<td role="cell" aria-label="row {i}, t{t}: {state}" title="row {i}, t{t}: {state}" '
-                f'data-kept="{int(m)}" style="{size};background:{background}"></td>')
+                f'data-kept="{int(m)}" style="{size};{background}"></td>')
 
     rows = "".join("<tr>" + "".join(cell(i, t, m) for t, m in enumerate(row)) + "</tr>" for i, row in enumerate(mask))
     kept = ", ".join(str(int(n)) for n in mask.sum(axis=1))
@@ -258,7 +260,7 @@ def _value_text(values, index) -> str:
     return ", ".join(f"{float(x):.2f}" for x in flat[:3]) + (", …" if flat.size > 3 else "")
 
 
-def loss_to_html(explanation, *, y_true=None, y_pred=None) -> str:
+def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True) -> str:
     """Return HTML for a :class:`~masklab.losses.MaskedLossExplanation`.
 
     Args:
@@ -267,6 +269,8 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None) -> str:
             axis first). With them and ``(batch, timesteps)`` per-element
             losses, each sample is drawn as a timestep grid of ``y_true``,
             ``y_pred``, the loss (shaded by its size) and whether it is kept.
+        headline: whether to start with the ``loss = ...`` line (a view that
+            already shows the quotient leaves it out).
 
     Returns:
         ``str``: the line ``loss = numerator / denominator = value``, the
@@ -300,7 +304,7 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None) -> str:
                     marks.append(f"<td style='{cell};text-align:center'>&#10003; kept</td>")
                 else:
                     losses.append(f"<td data-masked='1' aria-label='t{t} loss {loss:.4f}, masked' "
-                                  f"style='{_CELL};background:{_HATCH};font-style:italic'><s>{loss:.4f}</s></td>")
+                                  f"style='{_CELL};{_HATCH};font-style:italic'><s>{loss:.4f}</s></td>")
                     marks.append(f"<td style='{cell};text-align:center;font-style:italic'>&#10007; masked</td>")
             table.append(f"<tr><th scope='row' style='{_HEAD}'>loss</th>{''.join(losses)}</tr>")
             table.append(f"<tr><th scope='row' style='{_HEAD}'>mask</th>{''.join(marks)}</tr>")
@@ -321,9 +325,9 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None) -> str:
         body = f"<tr>{head}</tr>" + "".join(rows)
     return (
         f"<div class='masklab-loss-view' style='color:{TEXT}'>"
-        f"<p style='margin:2px 0'><b>loss = {e.numerator:.4f} / {e.denominator:g} = {e.value:.4f}</b> "
-        f"(reduction={html.escape(repr(e.reduction))})</p>"
-        f"<p style='margin:2px 0'>numerator, the kept loss x weight: {numerator}</p>"
+        + (f"<p style='margin:2px 0'><b>loss = {e.numerator:.4f} / {e.denominator:g} = {e.value:.4f}</b> "
+           f"(reduction={html.escape(repr(e.reduction))})</p>" if headline else "")
+        + f"<p style='margin:2px 0'>numerator, the kept loss x weight: {numerator}</p>"
         f"<table class='masklab-loss' style='border-collapse:collapse'>{body}</table></div>"
     )
 
@@ -362,7 +366,7 @@ def attention_to_html(mask, weights=None, *, title: str = "") -> str:
                              f"style='{_CELL};background:{background};color:{ink}'>{text}</td>")
             else:
                 cells.append(f"<td data-masked='1' aria-label='q{i} k{j}: masked' "
-                             f"style='{_CELL};background:{_HATCH};font-style:italic'>{text}</td>")
+                             f"style='{_CELL};{_HATCH};font-style:italic'>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     caption = f"<caption style='font-size:12px;color:{TEXT}'>{html.escape(title)}</caption>" if title else ""
     return f"<table class='masklab-attention' style='border-collapse:collapse'>{caption}{''.join(rows)}</table>"

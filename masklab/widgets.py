@@ -322,7 +322,7 @@ class LossExplorer(_Explorer):
             f"<b>{self.keras_value:.4f}</b> &nbsp; ({verdict})</p>"
             f"<p style='margin:2px 0'>kept timesteps: {int(mask.sum())} of {mask.size}"
             f"{' &nbsp; ' + html.escape(note, quote=False) if note else ''}</p>"
-            f"{loss_to_html(self.explanation, y_true=self._y_true, y_pred=self._y_pred)}</div>"
+            f"{loss_to_html(self.explanation, y_true=self._y_true, y_pred=self._y_pred, headline=False)}</div>"
         )
 
     def _controls_text(self):

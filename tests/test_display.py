@@ -89,7 +89,7 @@ def test_fixed_colour_pairs_pass_wcag_aa():
     from masklab import display
 
     # data cells keep their own background, so their ink must read on it in every theme
-    for background in (display.REAL, "#bdbdbd", "#ececec", display.SKIP):
+    for background in (display.REAL, display.PAD, "#bdbdbd", "#ececec", display.SKIP):
         assert _contrast(display.INK, background) >= 4.5, background
     for fraction in np.linspace(0, 1, 41):  # every shade of the loss and attention grids
         for dark in ("#1d5a8c", "#2b7bba"):
