@@ -62,10 +62,16 @@ def main(argv=None):
                                                                  not buttons[i % len(buttons)].value)),
            runs_model=True)
 
+    # Adding a layer: each update appends a layer to a growing stack, so every one is a stack not seen
+    # before (only the new layer runs; RNNs are the slow ones). Then switching between stacks already
+    # seen (their results are kept, nothing runs).
+    propagation = PropagationExplorer(["Dense"])
+    layers = ["LSTM(return_sequences)", "Conv1D", "Dense", "GRU(return_sequences)"]
+    report("PropagationExplorer (add a new layer)",
+           timed(args.updates, lambda i: setattr(propagation.add, "value", layers[i % len(layers)])), runs_model=True)
     stacks = [["Dense", "LSTM"], ["Dense", "Conv1D", "LSTM"], ["LSTM(return_sequences)", "GlobalAveragePooling1D"]]
-    propagation = PropagationExplorer()
-    report("PropagationExplorer", timed(args.updates, lambda i: setattr(propagation.stack, "value", stacks[i % 3])),
-           runs_model=True)
+    report("PropagationExplorer (switch stacks)",
+           timed(args.updates, lambda i: setattr(propagation.stack, "value", stacks[i % 3])), runs_model=True)
 
     # Runs a small MultiHeadAttention at every update; its target is the 50 ms.
     attention = AttentionMaskExplorer()

@@ -336,47 +336,95 @@ def agrees(masklab_value: float, keras_value: float) -> bool:
 
 
 def _layer_menu():
-    """Layer factories offered by the PropagationExplorer (fresh layer per call)."""
+    """Layer factories offered by the PropagationExplorer: menu name -> ``factory(name)``.
+
+    Each call makes a fresh layer with the given (stable) Keras name; nested layers get
+    ``<name>_inner``, so a stack gets the same names on every rebuild.
+    """
     import keras
 
     L = keras.layers
     return {
-        "Dense": lambda: L.Dense(3),
-        "Dropout": lambda: L.Dropout(0.2),
-        "Activation(relu)": lambda: L.Activation("relu"),
-        "LayerNormalization": lambda: L.LayerNormalization(),
-        "TimeDistributed(Dense)": lambda: L.TimeDistributed(L.Dense(3)),
-        "Conv1D": lambda: L.Conv1D(3, 2, padding="same"),
-        "LSTM(return_sequences)": lambda: L.LSTM(3, return_sequences=True),
-        "LSTM": lambda: L.LSTM(3),
-        "GRU(return_sequences)": lambda: L.GRU(3, return_sequences=True),
-        "Bidirectional(LSTM, return_sequences)": lambda: L.Bidirectional(L.LSTM(2, return_sequences=True)),
-        "GlobalAveragePooling1D": lambda: L.GlobalAveragePooling1D(),
-        "GlobalMaxPooling1D": lambda: L.GlobalMaxPooling1D(),
-        "Flatten": lambda: L.Flatten(),
+        "Dense": lambda name: L.Dense(3, name=name),
+        "Dropout": lambda name: L.Dropout(0.2, name=name),
+        "Activation(relu)": lambda name: L.Activation("relu", name=name),
+        "LayerNormalization": lambda name: L.LayerNormalization(name=name),
+        "TimeDistributed(Dense)": lambda name: L.TimeDistributed(L.Dense(3, name=f"{name}_inner"), name=name),
+        "Conv1D": lambda name: L.Conv1D(3, 2, padding="same", name=name),
+        "LSTM(return_sequences)": lambda name: L.LSTM(3, return_sequences=True, name=name),
+        "LSTM": lambda name: L.LSTM(3, name=name),
+        "GRU(return_sequences)": lambda name: L.GRU(3, return_sequences=True, name=name),
+        "Bidirectional(LSTM, return_sequences)": lambda name: L.Bidirectional(
+            L.LSTM(2, return_sequences=True, name=f"{name}_inner"), name=name),
+        "GlobalAveragePooling1D": lambda name: L.GlobalAveragePooling1D(name=name),
+        "GlobalMaxPooling1D": lambda name: L.GlobalMaxPooling1D(name=name),
+        "Flatten": lambda name: L.Flatten(name=name),
     }
+
+
+# Keras names of the menu's layers: "<slug>_<position in the stack>" (Masking is "masking").
+_LAYER_SLUGS = {
+    "Dense": "dense", "Dropout": "dropout", "Activation(relu)": "relu", "LayerNormalization": "layer_norm",
+    "TimeDistributed(Dense)": "time_distributed", "Conv1D": "conv1d", "LSTM(return_sequences)": "lstm_seq",
+    "LSTM": "lstm", "GRU(return_sequences)": "gru_seq", "Bidirectional(LSTM, return_sequences)": "bidirectional",
+    "GlobalAveragePooling1D": "global_avg_pool", "GlobalMaxPooling1D": "global_max_pool", "Flatten": "flatten",
+}
+
+# Styles of the explorer's own HTML: JupyterLab's theme variables, with fallbacks for other frontends.
+_TEXT = f"color:{TEXT}"
+_NOTE = f"color:{TEXT};font-size:var(--jp-ui-font-size1, 13px)"
+_PROBLEM = f"color:{TEXT};border-left:4px solid var(--jp-error-color1, #d32f2f);padding:2px 8px;margin:4px 0"
+
+
+class _Step:
+    """One layer of a PropagationExplorer stack, run once: its output (with Keras' mask), record or error."""
+
+    __slots__ = ("output", "record", "error")
+
+    def __init__(self, output=None, record=None, error=None):
+        self.output, self.record, self.error = output, record, error
 
 
 class PropagationExplorer(_Explorer):
     """Stack layers after a ``Masking`` layer and watch the mask at every step.
 
-    The stack is a ``TagsInput`` of layer names (add from the menu, drag to
-    reorder, click x to remove). Every change builds a fresh ``Sequential``
-    model ``Input -> Masking(0.0) -> your layers`` and runs
-    :func:`masklab.trace_masks` on a fixed padded batch of two sequences
-    (lengths 3 and 5 of 6 timesteps), then shows the trace table.
+    The model is ``Input (2, 6, 3) -> Masking(0.0) -> your layers``, run on a
+    fixed padded batch of two sequences (lengths 3 and 5 of 6 timesteps).
+    Add a layer by typing its name in the ``add`` box and pressing Enter
+    (the box suggests the names; case does not matter) or by clicking one
+    of the suggestion buttons; the ``stack`` tags show the layers in order
+    (drag to reorder, click x to remove). Every change shows the trace
+    table of :func:`masklab.trace_masks`' records, one per layer.
+
+    Each layer is run by Keras on the installed version: the layer is built
+    and called eagerly on the previous layer's output, which carries the
+    mask Keras attached, exactly as ``Sequential`` runs it, and recorded
+    with the same rules as :func:`masklab.trace_masks`. The result of
+    every stack prefix is kept (up to 512), so adding a layer runs only
+    that layer and removing the last one runs nothing. Layers get stable
+    names, ``<kind>_<position>`` (``dense_1``, ``lstm_2``), so a stack has
+    the same names on every rebuild.
 
     Args:
         layers: initial list of layer names from :attr:`menu` (default
             ``["Dense", "LSTM"]``).
 
     Attributes:
-        stack: ``ipywidgets.TagsInput`` holding the layer names.
+        stack: ``ipywidgets.TagsInput`` holding the layer names; setting
+            its ``.value`` to a list of menu names rebuilds the view.
+        add: ``ipywidgets.Combobox`` to add a layer by name (its value is
+            taken on Enter, then cleared).
+        suggestions: list of ``ipywidgets.Button``, one per menu name; a
+            click appends that layer.
         menu: list of the layer names on offer.
-        trace: the current :class:`masklab.MaskTrace`, or None when the stack
-            cannot be built.
-        error: None, or the reason the stack cannot be built (str).
-        view: ``ipywidgets.HTML`` with the trace or the error.
+        trace: the current :class:`masklab.MaskTrace`: every layer of the
+            stack, or, when the stack cannot be built, the layers before
+            the one that failed.
+        error: None, or one line naming the layer that cannot be built
+            (its position and menu name) and Keras' reason (str).
+        message: ``ipywidgets.HTML`` saying what the last entry in ``add``
+            did (added, or an unknown name with the accepted names).
+        view: ``ipywidgets.HTML`` with the trace table and the error line.
 
     Raises:
         TypeError: ``layers`` is not a list of names.
@@ -384,8 +432,11 @@ class PropagationExplorer(_Explorer):
     """
 
     _kind = "propagation"
+    _CACHE_SIZE = 512
 
     def __init__(self, layers=None):
+        from collections import OrderedDict
+
         self._factories = _layer_menu()
         self.menu = list(self._factories)
         if layers is not None and (isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__")):
@@ -398,37 +449,154 @@ class PropagationExplorer(_Explorer):
         self._data = rng.uniform(0.5, 1.5, size=(2, 6, 3)).astype("float32")
         self._data[0, 3:] = 0.0
         self._data[1, 5:] = 0.0
+        self._steps = OrderedDict()  # tuple of menu names (a stack prefix) -> _Step
         self.trace = None
         self.error = None
-        self.stack = widgets.TagsInput(value=layers, allowed_tags=self.menu, allow_duplicates=True)
+        self.stack = widgets.TagsInput(value=layers, allowed_tags=self.menu, allow_duplicates=True,
+                                       layout=widgets.Layout(width="auto"))
+        self.add = widgets.Combobox(options=self.menu, value="", ensure_option=False, continuous_update=False,
+                                    placeholder="type a layer name, press Enter", description="add a layer",
+                                    style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
+        self.suggestions = [widgets.Button(description=name, tooltip=f"add {name} at the end of the stack",
+                                           layout=widgets.Layout(width="auto"))
+                            for name in self.menu]
+        self.message = widgets.HTML()
         self.view = widgets.HTML()
         self.stack.observe(self._update, names="value")
-        help_text = widgets.HTML("<i>Input (2 sequences, lengths 3 and 5, padded to 6) &rarr; Masking(0.0) &rarr; "
-                                 "your layers. Type a layer name to add it; drag to reorder.</i>")
-        super().__init__([help_text, self.stack, self.view])
+        self.add.observe(self._on_add, names="value")
+        for button in self.suggestions:
+            button.on_click(self._on_suggestion)
+        help_text = widgets.HTML(
+            f"<div style='{_NOTE}'>Input (2 sequences, lengths 3 and 5, padded to 6) &rarr; Masking(0.0) &rarr; "
+            "your layers (the tags below, in order: drag to reorder, &times; to remove). Add a layer: type its "
+            "name and press Enter, or click a name.</div>")
+        super().__init__([
+            help_text,
+            self.stack,
+            widgets.HBox([self.add, self.message], layout=widgets.Layout(align_items="center", flex_flow="row wrap")),
+            widgets.HBox(self.suggestions, layout=widgets.Layout(flex_flow="row wrap")),
+            self.view,
+        ])
         self._update()
 
-    def _update(self, change=None):
-        import warnings
+    # -- adding layers -------------------------------------------------------------------------
+    def _resolve(self, text):
+        """The menu name for ``text`` (exact, else case- and space-insensitive), or None."""
+        if text in self._factories:
+            return text
+        folded = "".join(text.split()).casefold()
+        for name in self.menu:
+            if "".join(name.split()).casefold() == folded:
+                return name
+        return None
 
+    def _append(self, name):
+        self.stack.value = [*self.stack.value, name]
+        self.message.value = (f"<span role='status' style='{_TEXT}'>&#10004; added {html.escape(name)} as layer "
+                              f"{len(self.stack.value)}</span>")
+
+    def _on_add(self, change=None):
+        text = self.add.value.strip()
+        if not text:
+            return
+        name = self._resolve(text)
+        if name is None:
+            self.message.value = (
+                f"<span role='alert' style='{_PROBLEM};display:inline-block'>&#10006; unknown layer "
+                f"&ldquo;{html.escape(text)}&rdquo;; the accepted names are: {html.escape(', '.join(self.menu))}"
+                "</span>")
+        else:
+            self._append(name)  # first, so the new view goes out before the box is cleared
+        self.add.value = ""  # the box is always left empty, so a rejected entry cannot spoil the next one
+
+    def _on_suggestion(self, button):
+        self._append(button.description)
+
+    # -- tracing ------------------------------------------------------------------------------
+    def _run(self, key):
+        """The :class:`_Step` for the stack prefix ``key`` (a tuple of menu names), computed once."""
+        step = self._steps.get(key)
+        if step is not None:
+            self._steps.move_to_end(key)
+            return step
         import keras
 
-        from masklab.trace import trace_masks
+        if not key:
+            layer, previous = keras.layers.Masking(0.0, name="masking"), keras.ops.convert_to_tensor(self._data)
+        else:
+            before = self._run(key[:-1])
+            if before.error is not None or before.output is None:
+                return _Step(error="not run")
+            previous = before.output
+            position, name = len(key), key[-1]
+            try:
+                layer = self._factories[name](f"{_LAYER_SLUGS[name]}_{position}")
+            except (ValueError, TypeError) as error:  # pragma: no cover - the menu's layers construct
+                return self._keep(key, _Step(error=self._reason(error)))
+        step = self._call(layer, previous)
+        return self._keep(key, step)
 
-        names = list(self.stack.value)
+    def _keep(self, key, step):
+        self._steps[key] = step
+        while len(self._steps) > self._CACHE_SIZE:
+            self._steps.popitem(last=False)
+        return step
+
+    @staticmethod
+    def _reason(error):
+        import re
+
+        text = str(error).strip()
+        first = text.splitlines()[0].strip() if text else type(error).__name__
+        # Keras' input-spec message: keep what was expected and found; the error line names the layer and shape.
+        first = re.sub(r"^Input \d+ .*? is incompatible with the layer: ", "", first)
+        first = re.sub(r"\.?\s*Full shape received: .*$", "", first)
+        return first if len(first) <= 220 else first[:217] + "..."
+
+    def _call(self, layer, x):
+        """Call ``layer`` on ``x`` as Keras runs a Sequential model, and record it as trace_masks does."""
+        import warnings
+
+        from masklab.trace import MaskRecord, _effect, _mask_of, _masks_in
+
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                model = keras.Sequential([keras.Input((6, 3)), keras.layers.Masking(0.0),
-                                          *(self._factories[n]() for n in names)])
-            self.trace = trace_masks(model, self._data)
-            self.error = None
-            self.view.value = self.trace._repr_html_()
+                incoming, received, by_hand = _masks_in(layer, (x,), {})
+                output = layer(x)
         except (ValueError, TypeError) as error:
-            self.trace = None
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            self.error = f"this stack cannot be built: {first}"
-            self.view.value = f"<p style='color:{TEXT}'>&#10006; {html.escape(self.error)}</p>"
+            return _Step(error=self._reason(error))
+        outgoing = _mask_of(output)
+        supports = bool(getattr(layer, "supports_masking", False))
+        record = MaskRecord(name=layer.name, class_name=type(layer).__name__, input_mask=incoming,
+                            output_mask=outgoing, supports_masking=supports, uses_mask=bool(received),
+                            effect=_effect(incoming, outgoing, received, supports, by_hand))
+        return _Step(output=output, record=record)
+
+    def _update(self, change=None):
+        from masklab.trace import MaskTrace
+
+        names = tuple(self.stack.value)
+        records, self.error = [], None
+        for end in range(len(names) + 1):
+            step = self._run(names[:end])
+            if step.error is not None:
+                position, name = end, names[end - 1]
+                shape = tuple(self._run(names[:end - 1]).output.shape)
+                after = len(names) - end
+                rest = f"; the {after} layer(s) after it did not run" if after else ""
+                self.error = (f"this stack cannot be built: layer {position} ({name}) cannot take the output of "
+                              f"{'Masking' if end == 1 else f'layer {end - 1} ({names[end - 2]})'}, shape {shape}: "
+                              f"{step.error}{rest}")
+                break
+            records.append(step.record)
+        self.trace = MaskTrace(records)
+        view = self.trace._repr_html_()
+        if self.error is not None:
+            view += (f"<p class='masklab-stack-error' role='alert' style='{_PROBLEM}'>"
+                     f"<b>&#10006; {html.escape(self.error.split(': ', 1)[0])}:</b> "
+                     f"{html.escape(self.error.split(': ', 1)[1])}</p>")
+        self.view.value = view
 
     def _controls_text(self):
         return "Masking(0.0) -> " + " -> ".join(self.stack.value)

@@ -1,32 +1,34 @@
 """What a learner sees in a browser: JupyterLab + Debian's Chromium, driven by Playwright.
 
-The test starts its own JupyterLab on 127.0.0.1 (a free port, token auth on) over a
-temporary copy of lessons/01_padding.ipynb, opens it in headless Chromium, runs all cells,
-moves the PaddingExplorer's maxlen slider, checks that the rendered grid changed, saves a
-screenshot (its path is printed) and shuts the server down. A second test does the same with
-lesson 08's AttentionMaskExplorer (its key-length slider).
+One JupyterLab server (127.0.0.1, a free port, token auth on) over temporary copies of the
+lessons holding the four explorers (01 padding, 03 propagation, 05 loss, 08 attention). For each
+lesson the test opens it in headless Chromium, runs all cells, uses the explorer as a learner
+would (a slider key, a checkbox click, a layer typed and added with Enter), then, in JupyterLab
+Light and in JupyterLab Dark (switched live with JupyterLab's own theme command), saves a
+screenshot of the explorer under artifacts/ and measures in the page the contrast of every
+visible text node of the explorer's HTML views against its effective background (computed
+styles; WCAG relative luminance), asserting at least 4.5:1 (AA). The padding lesson also checks
+that at 1024 px with the file browser open each "pre"/"post" control stays on one line.
+The minima are printed per view and theme.
 
 Chromium comes from the system (`apt-get install chromium`; .ci/run does it). Without it the
 test is skipped locally, but fails under CI (CI=true), so CI never silently skips it.
 """
 
-import contextlib
+import json
 import os
-import pathlib
-import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import time
 import urllib.request
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, os.path.dirname(__file__))
+from jupyterlab_browser import (  # noqa: E402
+    CHROMIUM, CHROMIUM_FLAGS, CONTRAST_JS, EXPLORER_LESSONS, ROOT, dismiss_news, jupyterlab_server,
+    open_and_run_all, set_theme,
+)
 
 if not os.path.exists(CHROMIUM):
     if os.environ.get("CI"):
@@ -36,156 +38,153 @@ if not os.path.exists(CHROMIUM):
 playwright_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else __import__(
     "playwright.sync_api", fromlist=["sync_playwright"])
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+THEMES = ("JupyterLab Light", "JupyterLab Dark")
+SHOTS = ROOT / "artifacts"
 
 
-@contextlib.contextmanager
-def _jupyterlab(tmp_path, root):
-    """A JupyterLab server over ``root`` (a temporary folder holding copies of lessons)."""
-    port, token = free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), HOME=str(tmp_path / "home"),
-               JUPYTER_PATH=os.pathsep.join([str(pathlib.Path(sys.prefix) / "share" / "jupyter")]))
-    (tmp_path / "home").mkdir()
-    log = open(tmp_path / "jupyterlab.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}", f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
-         "--LabApp.news_url=", "--LabApp.extension_manager=readonly", "--ServerApp.port_retries=0",
-         *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("JupyterLab did not start:\n" + (tmp_path / "jupyterlab.log").read_text()[-3000:])
-                time.sleep(0.5)
-        yield url, token
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
-
-@pytest.fixture
-def jupyterlab(tmp_path):
-    """A JupyterLab server over a temporary folder holding a copy of lesson 01."""
-    root = tmp_path / "lessons"
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server over a temporary folder holding copies of the four explorers' lessons."""
+    tmp = tmp_path_factory.mktemp("jupyterlab")
+    root = tmp / "lessons"
     root.mkdir()
-    shutil.copy(ROOT / "lessons" / "01_padding.ipynb", root / "01_padding.ipynb")
-    with _jupyterlab(tmp_path, root) as server:
+    for lesson, _ in EXPLORER_LESSONS.values():
+        shutil.copy(ROOT / "lessons" / lesson, root / lesson)
+    with jupyterlab_server(tmp, root) as server:
         yield server
 
 
-def _open_and_run_all(page, address, last_output):
-    """Open a notebook, accept the kernel, run all cells and wait for ``last_output``.
-
-    JupyterLab sometimes asks which kernel to start: accept its suggestion (Python 3), and wait
-    for the kernel to be idle before running everything.
-    """
-    page.goto(address)
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-    select = page.locator(".jp-Dialog button.jp-mod-accept")
-    try:
-        select.wait_for(timeout=8_000)
-        select.click()
-    except playwright_api.TimeoutError:
-        pass
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    page.locator(f"text={last_output}").first.wait_for(timeout=240_000)
-
-
-def test_padding_explorer_responds_in_jupyterlab(jupyterlab, capsys):
-    url, token = jupyterlab
-    shots = ROOT / "artifacts"
-    shots.mkdir(exist_ok=True)
-    screenshot = shots / "browser_01_padding.png"
+@pytest.fixture(scope="module")
+def browser():
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        try:
-            # The last cell's output appears when every cell has run.
-            _open_and_run_all(page, f"{url}/lab/tree/01_padding.ipynb?token={token}", "[01.3] No answer yet")
-            explorer = page.locator(".widget-vbox:has(.widget-slider)").first
-            explorer.wait_for(timeout=30_000)
-            grid = explorer.locator("table.masklab-batch")
-            grid.wait_for(timeout=60_000)
-            before_html = grid.inner_html()
-            columns_before = grid.locator("tr").first.locator("td").count()
-            handle = explorer.locator(".widget-slider .noUi-handle").first
-            handle.focus()
-            handle.press("ArrowLeft")  # maxlen - 1: one timestep fewer in every row
-            deadline = time.time() + 30
-            while grid.inner_html() == before_html and time.time() < deadline:  # the table is re-rendered
-                time.sleep(0.1)
-            columns_after = grid.locator("tr").first.locator("td").count()
-            assert grid.inner_html() != before_html
-            assert columns_after == columns_before - 1, (columns_before, columns_after)
-            news = page.get_by_role("button", name="No", exact=True)  # the "Jupyter news?" toast
-            if news.count() and news.first.is_visible():
-                news.first.click()
-                page.wait_for_timeout(500)
-            explorer.scroll_into_view_if_needed()
-            page.screenshot(path=str(screenshot), full_page=False)
-        except Exception:
-            page.screenshot(path=str(shots / "browser_01_padding_failure.png"))
-            raise
-        finally:
-            browser.close()
-    assert screenshot.stat().st_size > 10_000
-    with capsys.disabled():
-        print(f"\nbrowser test screenshot: {screenshot}")
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
 
 
-def test_attention_mask_explorer_responds_in_jupyterlab(tmp_path, capsys):
-    """Lesson 08 in JupyterLab: run it, move the AttentionMaskExplorer's key-length slider, see the grid change."""
-    root = tmp_path / "lessons"
-    root.mkdir()
-    shutil.copy(ROOT / "lessons" / "08_attention_masks.ipynb", root / "08_attention_masks.ipynb")
-    shots = ROOT / "artifacts"
-    shots.mkdir(exist_ok=True)
-    screenshot = shots / "browser_08_attention.png"
-    with _jupyterlab(tmp_path, root) as (url, token), playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        try:
-            _open_and_run_all(page, f"{url}/lab/tree/08_attention_masks.ipynb?token={token}", "[08.2] No answer yet")
-            explorer = page.locator(".widget-vbox:has(table.masklab-attention)").first
-            explorer.wait_for(timeout=60_000)
-            grid = explorer.locator("table.masklab-attention").last
-            before_html = grid.inner_html()
-            masked_before = grid.locator("td[data-masked='1']").count()
-            handle = explorer.locator(".widget-slider .noUi-handle").nth(1)   # key length
-            handle.focus()
-            handle.press("ArrowLeft")  # one real key fewer: one more masked column
-            deadline = time.time() + 30
-            while grid.inner_html() == before_html and time.time() < deadline:
-                time.sleep(0.1)
-            assert grid.inner_html() != before_html
-            assert grid.locator("td[data-masked='1']").count() > masked_before
+def _shut_down_kernels(url, token):
+    """Free the lesson's kernel before the next lesson starts its own (CI has 2 cores)."""
+    sessions = json.load(urllib.request.urlopen(f"{url}/api/sessions?token={token}", timeout=10))
+    for session in sessions:
+        request = urllib.request.Request(f"{url}/api/sessions/{session['id']}?token={token}", method="DELETE")
+        urllib.request.urlopen(request, timeout=30)
+
+
+def _wait_changed(read, before, timeout=30):
+    deadline = time.time() + timeout
+    while read() == before and time.time() < deadline:
+        time.sleep(0.1)
+    return read()
+
+
+def _use_padding(page, explorer):
+    grid = explorer.locator("table.masklab-batch").first
+    before = grid.inner_html()
+    columns_before = grid.locator("tr").first.locator("td").count()
+    handle = explorer.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    handle.press("ArrowLeft")  # maxlen - 1: one timestep fewer in every row
+    assert _wait_changed(grid.inner_html, before) != before
+    assert grid.locator("tr").first.locator("td").count() == columns_before - 1
+
+
+def _use_propagation(page, explorer):
+    table = explorer.locator("table.masklab-trace").first
+    rows_before = table.locator("tr").count()
+    box = explorer.locator("input[placeholder*='layer name']")
+    assert box.is_visible()
+    box.click()
+    box.fill("Dense")
+    box.press("Enter")  # Enter alone adds the layer (no Tab, no click away)
+    assert _wait_changed(lambda: table.locator("tr").count(), rows_before) == rows_before + 1
+    assert box.input_value() == ""
+    box.fill("lstmx")
+    box.press("Enter")
+    message = explorer.get_by_role("alert").filter(has_text="unknown layer")
+    message.wait_for(timeout=30_000)
+    assert "GlobalAveragePooling1D" in message.inner_text() and table.locator("tr").count() == rows_before + 1
+
+
+def _use_loss(page, explorer):
+    view = explorer.locator("table.masklab-loss").first
+    before = view.inner_html()
+    box = explorer.locator("input[type=checkbox]").first
+    checked = box.is_checked()
+    box.click()
+    assert _wait_changed(view.inner_html, before) != before
+    assert box.is_checked() != checked
+
+
+def _use_attention(page, explorer):
+    grid = explorer.locator("table.masklab-attention").last
+    before = grid.inner_html()
+    masked_before = grid.locator("td[data-masked='1']").count()
+    handle = explorer.locator(".widget-slider .noUi-handle").nth(1)  # key length
+    handle.focus()
+    handle.press("ArrowLeft")  # one real key fewer: one more masked column
+    assert _wait_changed(grid.inner_html, before) != before
+    assert grid.locator("td[data-masked='1']").count() > masked_before
+
+
+USE = {"padding": _use_padding, "propagation": _use_propagation, "loss": _use_loss, "attention": _use_attention}
+
+
+def _sides_on_one_line(page, explorer):
+    """At 1024 px with the file browser open, each "pre"/"post" control keeps its options on one line."""
+    page.set_viewport_size({"width": 1024, "height": 900})
+    page.evaluate("window.jupyterapp.shell.activateById('filebrowser')")
+    page.wait_for_timeout(800)
+    assert page.locator(".jp-FileBrowser").first.is_visible()
+    explorer.scroll_into_view_if_needed()
+    tops = {}
+    for name in ("padding", "truncating"):
+        control = explorer.locator(".widget-radio, .widget-toggle-buttons").filter(has_text=name).first
+        options = control.locator(".widget-radio-box label, .widget-toggle-button")
+        boxes = [options.nth(i).bounding_box() for i in range(options.count())]
+        assert len(boxes) == 2, (name, boxes)
+        tops[name] = [round(b["y"]) for b in boxes]
+        assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2, (name, boxes)
+    page.screenshot(path=str(SHOTS / "browser_padding_1024.png"))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    return tops
+
+
+@pytest.mark.parametrize("kind", list(EXPLORER_LESSONS))
+def test_explorer_in_light_and_dark(lab, browser, kind, capsys):
+    url, token = lab
+    lesson, last_output = EXPLORER_LESSONS[kind]
+    SHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    minima = {}
+    try:
+        open_and_run_all(page, f"{url}/lab/tree/{lesson}?reset&token={token}", last_output)
+        set_theme(page, THEMES[0])
+        dismiss_news(page)
+        explorer = page.locator(f".masklab-{kind}-explorer").first
+        explorer.wait_for(timeout=60_000)
+        USE[kind](page, explorer)
+        for theme in THEMES:
+            set_theme(page, theme)
             explorer.scroll_into_view_if_needed()
-            page.screenshot(path=str(screenshot), full_page=False)
-        except Exception:
-            page.screenshot(path=str(shots / "browser_08_attention_failure.png"))
-            raise
+            explorer.screenshot(path=str(SHOTS / f"browser_{kind}_{theme.split()[-1].lower()}.png"))
+            minima[theme] = page.evaluate(CONTRAST_JS, f".masklab-{kind}-explorer")
+        tops = _sides_on_one_line(page, explorer) if kind == "padding" else None
+    except Exception:
+        page.screenshot(path=str(SHOTS / f"browser_{kind}_failure.png"))
+        raise
+    finally:
+        try:
+            set_theme(page, THEMES[0])  # the theme is a user setting: leave Light for the next lesson
         finally:
-            browser.close()
-    assert screenshot.stat().st_size > 10_000
+            page.close()
+            _shut_down_kernels(url, token)
     with capsys.disabled():
-        print(f"\nbrowser test screenshot: {screenshot}")
+        for theme, result in minima.items():
+            print(f"\n{kind} explorer, {theme}: minimum text contrast {result['worst']:.2f}:1 "
+                  f"over {result['count']} text nodes")
+        if tops:
+            print(f"{kind} explorer at 1024 px with the file browser open, option tops: {tops}")
+        print(f"screenshots: {SHOTS}/browser_{kind}_light.png, _dark.png")
+    for theme, result in minima.items():
+        assert result["count"] > 0, f"no text found in the {kind} explorer's HTML views ({theme})"
+        assert result["worst"] >= 4.5, (kind, theme, result["offenders"])

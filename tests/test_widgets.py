@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 import ipywidgets as widgets
@@ -92,11 +94,81 @@ def test_propagation_explorer_reports_an_impossible_stack():
     from masklab.widgets import PropagationExplorer
 
     explorer = PropagationExplorer(["LSTM"])
-    explorer.stack.value = ["LSTM", "LSTM"]
-    assert explorer.trace is None
-    assert explorer.error.startswith("this stack cannot be built") and "ndim=3" in explorer.error
+    explorer.stack.value = ["Dense", "LSTM", "LSTM", "Dense"]
+    # The layers that were built keep their rows; the error names the third layer and Keras' reason.
+    assert explorer.trace.names == ["masking", "dense_1", "lstm_2"]
+    assert explorer.error.startswith("this stack cannot be built: layer 3 (LSTM) cannot take the output of "
+                                     "layer 2 (LSTM), shape (2, 3): expected ndim=3, found ndim=2")
+    assert explorer.error.endswith("the 1 layer(s) after it did not run")
+    assert "masklab-trace" in explorer.view.value and "lstm_2" in explorer.view.value
+    assert "class='masklab-stack-error' role='alert'" in explorer.view.value and "&#10006;" in explorer.view.value
+    explorer.stack.value = ["Dense", "LSTM"]
+    assert explorer.error is None and "masklab-stack-error" not in explorer.view.value
     with pytest.raises(ValueError, match=r"layers must be names from \['Dense'.*got \['Transformer'\]"):
         PropagationExplorer(["Transformer"])
+
+
+def test_propagation_explorer_adds_a_layer_on_enter_and_on_a_click():
+    from masklab.widgets import PropagationExplorer
+
+    explorer = PropagationExplorer(["Dense"])
+    assert explorer.add.placeholder and not explorer.add.continuous_update and not explorer.add.ensure_option
+    explorer.add.value = "lstm(return_sequences)"  # what Enter sends; case does not matter
+    assert list(explorer.stack.value) == ["Dense", "LSTM(return_sequences)"]
+    assert explorer.add.value == "" and "added LSTM(return_sequences) as layer 2" in explorer.message.value
+    assert [r.effect for r in explorer.trace][-1] == "propagates"
+    explorer.suggestions[explorer.menu.index("GlobalAveragePooling1D")].click()
+    assert list(explorer.stack.value)[-1] == "GlobalAveragePooling1D" and explorer.trace[-1].effect == "consumes"
+
+
+def test_propagation_explorer_unknown_name_is_shown_and_cleared():
+    from masklab.widgets import PropagationExplorer
+
+    explorer = PropagationExplorer(["Dense"])
+    explorer.add.value = "lstmm"
+    assert list(explorer.stack.value) == ["Dense"] and explorer.add.value == ""
+    assert "unknown layer &ldquo;lstmm&rdquo;" in explorer.message.value and "role='alert'" in explorer.message.value
+    assert "GlobalAveragePooling1D" in explorer.message.value  # the accepted names
+    explorer.add.value = "Flatten"  # the next entry is not spoiled by the rejected one
+    assert list(explorer.stack.value) == ["Dense", "Flatten"] and "added Flatten" in explorer.message.value
+
+
+def test_propagation_explorer_names_are_stable_and_match_trace_masks():
+    import keras
+
+    from masklab.trace import trace_masks
+    from masklab.widgets import _LAYER_SLUGS, PropagationExplorer, _layer_menu
+
+    stack = ["Bidirectional(LSTM, return_sequences)", "TimeDistributed(Dense)", "Conv1D", "Dense"]
+    explorer = PropagationExplorer(stack)
+    names = explorer.trace.names
+    assert names == ["masking", "bidirectional_1", "time_distributed_2", "conv1d_3", "dense_4"]
+    explorer.stack.value = ["Dense"]
+    explorer.stack.value = stack
+    assert explorer.trace.names == names and PropagationExplorer(stack).trace.names == names
+    # Layer by layer with kept prefixes gives what trace_masks gives on the whole Sequential model.
+    factories = _layer_menu()
+    with warnings.catch_warnings():  # Keras' "destroy the mask" warning for Conv1D: the trace reports it
+        warnings.simplefilter("ignore")
+        model = keras.Sequential([keras.Input((6, 3)), keras.layers.Masking(0.0, name="masking"),
+                                  *(factories[n](f"{_LAYER_SLUGS[n]}_{i + 1}") for i, n in enumerate(stack))])
+    full = trace_masks(model, explorer._data)
+
+    def rows(trace):
+        return [(r.name, r.effect, r.supports_masking, r.uses_mask,
+                 None if r.output_mask is None else r.output_mask.tolist()) for r in trace]
+
+    assert rows(explorer.trace) == rows(full) and len(full) == 5
+
+
+def test_propagation_explorer_static_html():
+    from masklab.widgets import PropagationExplorer
+
+    explorer = PropagationExplorer(["Dense", "LSTM"])
+    static = explorer._static_html()
+    assert "Masking(0.0) -&gt; Dense -&gt; LSTM" in static and "masklab-trace" in static
+    assert "lstm_2" in static
+    assert "masklab-propagation-explorer" in explorer._dom_classes
 
 
 def test_padding_explorer_slider_shows_the_maxlen_in_use():

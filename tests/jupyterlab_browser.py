@@ -1,0 +1,194 @@
+"""Shared by the browser test and the browser benchmark: JupyterLab + Debian's Chromium via Playwright.
+
+- :func:`jupyterlab_server`: a JupyterLab server on 127.0.0.1 (free port, token auth, its own
+  config/settings/workspace folders) over a folder of notebooks, with the app exposed in the page
+  (``window.jupyterapp``) so a script can switch themes with JupyterLab's own command.
+- :func:`open_and_run_all`: open a notebook, accept the kernel, run all cells, wait for the last output.
+- :func:`set_theme`: switch the live page to "JupyterLab Light" or "JupyterLab Dark".
+- :data:`CONTRAST_JS`: measures, in the page, the WCAG contrast of every visible text node in the
+  explorers' HTML views from computed styles.
+"""
+
+import contextlib
+import os
+import pathlib
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+EXPLORER_LESSONS = {  # explorer class -> (lesson, text of the lesson's last output)
+    "padding": ("01_padding.ipynb", "[01.3] No answer yet"),
+    "propagation": ("03_mask_propagation.ipynb", "[03.2] No answer yet"),
+    "loss": ("05_masked_loss.ipynb", "[05.2] No answer yet"),
+    "attention": ("08_attention_masks.ipynb", "[08.2] No answer yet"),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def jupyterlab_server(tmp_path, root):
+    """A JupyterLab server over ``root`` (a folder holding copies of lessons); yields ``(url, token)``."""
+    tmp_path = pathlib.Path(tmp_path)
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), HOME=str(tmp_path / "home"),
+               JUPYTER_PATH=os.pathsep.join([str(pathlib.Path(sys.prefix) / "share" / "jupyter")]))
+    (tmp_path / "home").mkdir(exist_ok=True)
+    log = open(tmp_path / "jupyterlab.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+         f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}", f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
+         "--LabApp.news_url=", "--LabApp.extension_manager=readonly", "--ServerApp.port_retries=0",
+         "--LabApp.expose_app_in_browser=True",
+         *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
+        stdout=log, stderr=subprocess.STDOUT, env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("JupyterLab did not start:\n" + (tmp_path / "jupyterlab.log").read_text()[-3000:])
+                time.sleep(0.5)
+        yield url, token
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def open_and_run_all(page, address, last_output):
+    """Open a notebook, accept the kernel, run all cells and wait for ``last_output``.
+
+    JupyterLab sometimes asks which kernel to start: accept its suggestion (Python 3), and wait
+    for the kernel to be idle before running everything.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(address)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    select = page.locator(".jp-Dialog button.jp-mod-accept")
+    try:
+        select.wait_for(timeout=8_000)
+        select.click()
+    except PlaywrightTimeout:
+        pass
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.locator(f".jp-OutputArea-output >> text={last_output}").first.wait_for(timeout=240_000)
+
+
+def dismiss_news(page):
+    """Close the "Would you like to get notified about official Jupyter news?" toast if it shows."""
+    news = page.get_by_role("button", name="No", exact=True)
+    if news.count() and news.first.is_visible():
+        news.first.click()
+        page.wait_for_timeout(300)
+
+
+def set_theme(page, theme):
+    """Switch the live JupyterLab page to ``theme`` ("JupyterLab Light"/"JupyterLab Dark") and wait for it."""
+    light = "true" if theme == "JupyterLab Light" else "false"
+    page.evaluate("theme => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme)
+    page.wait_for_function(f"document.body.dataset.jpThemeLight === '{light}' && "
+                           f"document.body.dataset.jpThemeName === '{theme}'", timeout=30_000)
+    page.wait_for_timeout(500)  # the theme's stylesheet applies
+
+
+# For each element matching the selector argument: every visible text node inside its HTML widgets
+# (masklab's tables and the explorers' own text); its colour against the effective background, found by
+# walking up the ancestors to an opaque background (semi-transparent colours alpha-blended, every
+# colour of a gradient background tried: worst case). Returns {worst, count, offenders[]}.
+CONTRAST_JS = r"""
+(selector) => {
+  const parse = (text) => {
+    const out = [];
+    const re = /rgba?\(([^)]+)\)/g;
+    let m;
+    while ((m = re.exec(text)) !== null) {
+      const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number);
+      out.push([p[0], p[1], p[2], p.length > 3 ? p[3] : 1]);
+    }
+    return out;
+  };
+  const blend = (top, bottom) => {
+    const a = top[3];
+    return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a)).concat([1]);
+  };
+  const lum = (c) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  };
+  const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  // Background layers from the nearest element outwards, until an opaque one.
+  const backgrounds = (el) => {
+    const layers = [];
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+      const cs = getComputedStyle(node);
+      if (cs.backgroundImage && cs.backgroundImage.includes('gradient')) {
+        const colors = parse(cs.backgroundImage);
+        if (colors.length) layers.push(colors);
+      }
+      const bg = parse(cs.backgroundColor)[0];
+      if (bg && bg[3] > 0) {
+        layers.push([bg]);
+        if (bg[3] >= 1) break;
+      }
+    }
+    // Paint from the bottom (an opaque colour, else the white canvas) up to the text.
+    let below = [[255, 255, 255, 1]];
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const next = [];
+      for (const c of layers[i]) for (const b of below) next.push(blend(c, b));
+      below = next;
+    }
+    return below;
+  };
+  const result = {worst: null, count: 0, offenders: []};
+  for (const root of document.querySelectorAll(selector)) {
+    for (const box of root.querySelectorAll('.widget-html-content')) {
+      const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        const text = t.textContent.trim();
+        const el = t.parentElement;
+        if (!text || !el || !el.getClientRects().length) continue;
+        const cs = getComputedStyle(el);
+        if (cs.visibility === 'hidden' || cs.display === 'none') continue;
+        const color = parse(cs.color)[0];
+        let worst = Infinity, worstBg = null;
+        for (const bg of backgrounds(el)) {
+          const r = ratio(blend(color, bg), bg);
+          if (r < worst) { worst = r; worstBg = bg; }
+        }
+        result.count += 1;
+        if (result.worst === null || worst < result.worst) result.worst = worst;
+        if (worst < 4.5 && result.offenders.length < 12)
+          result.offenders.push({text: text.slice(0, 40), color: cs.color, background: worstBg, ratio: worst});
+      }
+    }
+  }
+  return result;
+}
+"""
