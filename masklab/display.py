@@ -119,7 +119,7 @@ def batch_to_html(batch, *, feature: int = 0, row_labels=None, max_rows: int = 4
                  f'overflow-wrap:anywhere">{label}</th>']
         cut = ""
         if show_dropped:
-            cut_values = dropped[i] if dropped[i].ndim == 1 else dropped[i].reshape(len(dropped[i]), -1)[:, feature]
+            cut_values = dropped[i] if dropped[i].ndim == 1 else dropped[i][:, feature]  # (steps,) or (steps, features)
             text = " ".join(_fmt(v) for v in cut_values)
             cut = (f'<td data-dropped="{len(cut_values)}" aria-label="dropped by truncation: {text or "none"}" '
                    f'style="{_HEAD};text-align:{"right" if batch.truncating == "pre" else "left"}">'

@@ -110,3 +110,11 @@ def test_views_follow_the_theme_and_mark_state_in_words():
     assert "kept timesteps per row: 1" in grid
     attention = attention_to_html(np.array([[True, False]]), np.array([[1.0, 0.0]]))
     assert "may attend, weight 1.00" in attention and "rgba(43" not in attention  # opaque shades only
+
+
+def test_feature_rows_that_drop_nothing_beside_rows_that_do():
+    # a (frames, features) batch where only the first row is truncated
+    b = pad_batch([np.arange(8, dtype="float32").reshape(4, 2), np.ones((1, 2), "float32")], maxlen=2,
+                  dtype="float32", truncating="post")
+    page = batch_to_html(b, feature=1)
+    assert "<s>5.00 7.00</s>" in page and 'data-dropped="0"' in page
