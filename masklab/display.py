@@ -289,7 +289,7 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True
         table = []
         steps = e.losses.shape[1]
         for i in range(e.losses.shape[0]):
-            head = "".join(f"<th scope='col' style='{_HEAD}'>t{t}</th>" for t in range(steps))
+            head = "".join(f"<th scope='col' style='{_HEAD};text-align:right'>t{t}</th>" for t in range(steps))
             table.append(f"<tr><th scope='row' style='{_HEAD};font-weight:bold'>sample {i}</th>{head}</tr>")
             for name, row in (("y_true", y_true), ("y_pred", y_pred)):
                 tds = "".join(f"<td style='{cell}'>{_value_text(row, (i, t))}</td>" for t in range(steps))

@@ -264,7 +264,7 @@ class LossExplorer(_Explorer):
             for i in range(batch)
         ]
         self.view = widgets.HTML()
-        rows = [widgets.HBox([widgets.Label(f"sample {i} keeps", layout=widgets.Layout(width="100px")), *row],
+        rows = [widgets.HBox([widgets.Label(f"sample {i} keeps", layout=widgets.Layout(width="120px")), *row],
                              layout=widgets.Layout(flex_flow="row wrap"))
                 for i, row in enumerate(self.toggles)]
         for control in [self.reduction, *(b for row in self.toggles for b in row)]:

@@ -9,15 +9,13 @@ import importlib.util
 import os
 import pathlib
 import re
-import shutil
+import sys
 
 import nbformat
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, os.path.dirname(__file__))
+from jupyterlab_browser import CHROMIUM, CHROMIUM_FLAGS, ROOT  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("build_site", ROOT / "scripts" / "build_site.py")
 build_site = importlib.util.module_from_spec(_spec)
