@@ -46,7 +46,7 @@ class _Explorer(widgets.VBox):
         """The explorer's current state as static HTML (str): its settings and its current view."""
         controls = html.escape(self._controls_text())
         return (
-            f'<div class="masklab-explorer masklab-static" style="color:{TEXT}">'
+            f'<div class="masklab-explorer masklab-static masklab-static-{self._kind}" style="color:{TEXT}">'
             f'<p style="margin:2px 0"><b>{type(self).__name__}</b>: {controls} '
             "<i>(a static copy: run the cell to use the controls)</i></p>"
             f"{self._view_html()}</div>"

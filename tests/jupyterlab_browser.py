@@ -78,11 +78,12 @@ def jupyterlab_server(tmp_path, root):
         log.close()
 
 
-def open_and_run_all(page, address, last_output):
+def open_and_run_all(page, address, last_output, before_run=None):
     """Open a notebook, accept the kernel, run all cells and wait for ``last_output``.
 
     JupyterLab sometimes asks which kernel to start: accept its suggestion (Python 3), and wait
-    for the kernel to be idle before running everything.
+    for the kernel to be idle before running everything. ``before_run(page)``, if given, is
+    called on the opened notebook before any cell runs.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -95,6 +96,8 @@ def open_and_run_all(page, address, last_output):
     except PlaywrightTimeout:
         pass
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    if before_run is not None:
+        before_run(page)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     page.locator(f".jp-OutputArea-output >> text={last_output}").first.wait_for(timeout=240_000)

@@ -157,7 +157,16 @@ def test_explorer_in_light_and_dark(lab, browser, kind, capsys):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     minima = {}
     try:
-        open_and_run_all(page, f"{url}/lab/tree/{lesson}?reset&token={token}", last_output)
+        # (a class, not a data- attribute: JupyterLab's sanitizer keeps classes in an untrusted notebook)
+        static = page.locator(f".masklab-static-{kind}")
+
+        def static_copy_before_run(page):
+            # Before its cell runs, the explorer's cell shows the static copy stored with the lesson, not a repr.
+            static.first.wait_for(state="attached", timeout=30_000)
+            assert "a static copy: run the cell to use the controls" in static.first.text_content()
+
+        open_and_run_all(page, f"{url}/lab/tree/{lesson}?reset&token={token}", last_output, static_copy_before_run)
+        assert static.count() == 0  # once run, the live explorer replaced it
         set_theme(page, THEMES[0])
         dismiss_news(page)
         explorer = page.locator(f".masklab-{kind}-explorer").first

@@ -265,7 +265,8 @@ def test_explorers_carry_a_static_html_copy_of_their_state():
     bundle = padding._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle  # the live view stays first choice
     assert bundle["text/plain"] == "PaddingExplorer(padding='pre', truncating='pre', maxlen=3, value=0)"
-    assert "masklab-static" in bundle["text/html"] and "<s>3 1</s>" in bundle["text/html"]
+    assert 'class="masklab-explorer masklab-static masklab-static-padding"' in bundle["text/html"]
+    assert "<s>3 1</s>" in bundle["text/html"]
     padding.maxlen.value = 5
     assert "data-dropped" not in padding._repr_mimebundle_()["text/html"]  # the copy follows the state
     assert {"masklab-explorer", "masklab-padding-explorer"} <= set(padding._dom_classes)
