@@ -110,7 +110,7 @@ def batch_to_html(batch, *, feature: int = 0, row_labels=None, max_rows: int = 4
             raise ValueError(
                 f"row_labels must hold one label per sequence ({len(values)}), got {len(row_labels)} labels"
             )
-    dropped = [np.asarray(d) for d in getattr(batch, "dropped", ())] or [np.zeros(0)] * len(values)
+    dropped = [np.asarray(d) for d in batch.dropped] or [np.zeros(0)] * len(values)  # () if built by hand
     show_dropped = any(len(d) for d in dropped)
     rows = []
     for i in range(min(len(values), max_rows)):

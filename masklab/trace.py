@@ -249,30 +249,35 @@ def _prepare_inputs(graph, inputs):
     return tensors
 
 
+def _call_and_record(operation, args, kwargs, name):
+    """Call ``operation`` as Keras runs it; return its outputs and a :class:`MaskRecord` of what it did to the mask."""
+    incoming, received, by_hand = _masks_in(operation, args, kwargs)
+    outputs = operation(*args, **kwargs)
+    outgoing = _mask_of(outputs)
+    supports = bool(getattr(operation, "supports_masking", False))
+    record = MaskRecord(
+        name=name, class_name=type(operation).__name__, input_mask=incoming, output_mask=outgoing,
+        supports_masking=supports, uses_mask=bool(received),
+        effect=_effect(incoming, outgoing, received, supports, by_hand),
+    )
+    return outputs, record
+
+
 def _trace_graph(graph, tensors, prefix, records):
     """Run ``graph`` node by node (Keras' own executor) and append a record per layer call."""
     import keras
 
     def operation_fn(operation):
         def call(*args, **kwargs):
-            incoming, received, by_hand = _masks_in(operation, args, kwargs)
             if isinstance(operation, keras.Model):  # a nested model: trace inside it too
                 inner = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
                 _trace_graph(_graph(operation), inner, f"{prefix}{operation.name}/", records)
-            outputs = operation(*args, **kwargs)
-            outgoing = _mask_of(outputs)
-            supports = bool(getattr(operation, "supports_masking", False))
-            effect = _effect(incoming, outgoing, received, supports, by_hand)
+            outputs, record = _call_and_record(operation, args, kwargs, f"{prefix}{operation.name}")
             # Keras records the ops that compute a symbolic mask (NotEqual, Any, ...) as graph
             # nodes; they touch no mask themselves. Other keras.ops nodes (x * 2) are kept
             # when a mask reaches them, since that is where masks get lost.
-            if isinstance(operation, keras.layers.Layer) or effect != "none":
-                records.append(MaskRecord(
-                    name=f"{prefix}{operation.name}", class_name=type(operation).__name__,
-                    input_mask=incoming, output_mask=outgoing,
-                    supports_masking=supports,
-                    uses_mask=bool(received), effect=effect,
-                ))
+            if isinstance(operation, keras.layers.Layer) or record.effect != "none":
+                records.append(record)
             return outputs
 
         return call

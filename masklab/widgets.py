@@ -284,18 +284,18 @@ class LossExplorer(_Explorer):
         loss = keras_loss(self._loss_name, reduction)
         return float(loss(self._y_true, attach_mask(self._y_pred, mask), sample_weight=self._sample_weight))
 
-    def _same_value_note(self, mask, reduction) -> str:
-        """Which other reductions give the current value, and why; sets ``same_as``."""
+    def _same_value(self, mask, reduction):
+        """The other reductions that give the current value, and one sentence each saying why."""
         mine = self.explanation
         why = []
-        self.same_as = []
+        same_as = []
         for other in self.REDUCTIONS:
             if other == reduction:
                 continue
             e = self._explain(self._y_true, self._y_pred, mask, self._loss_name, self._sample_weight, other)
             if not agrees(e.value, mine.value):
                 continue
-            self.same_as.append(other)
+            same_as.append(other)
             if e.denominator == mine.denominator:
                 reason = f"both divide the kept sum {mine.numerator:.4f} by {mine.denominator:g}"
             elif mine.numerator == 0:
@@ -304,7 +304,7 @@ class LossExplorer(_Explorer):
                 reason = (f"{mine.numerator:.4f} / {mine.denominator:g} and {e.numerator:.4f} / {e.denominator:g} "
                           "happen to be equal")
             why.append(f"{other!r} gives the same value: {reason}.")
-        return " ".join(why)
+        return same_as, " ".join(why)
 
     def _update(self, change=None):
         mask = self.mask
@@ -313,7 +313,7 @@ class LossExplorer(_Explorer):
                                          self._sample_weight, reduction)
         self.keras_value = self._keras_loss(mask, reduction)
         self.agree = agrees(self.explanation.value, self.keras_value)
-        note = self._same_value_note(mask, reduction)
+        self.same_as, note = self._same_value(mask, reduction)
         verdict = "agree" if self.agree else "&#10007; DISAGREE"
         self.view.value = (
             f"<div style='color:{TEXT}'>"
@@ -557,20 +557,14 @@ class PropagationExplorer(_Explorer):
         """Call ``layer`` on ``x`` as Keras runs a Sequential model, and record it as trace_masks does."""
         import warnings
 
-        from masklab.trace import MaskRecord, _effect, _mask_of, _masks_in
+        from masklab.trace import _call_and_record
 
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                incoming, received, by_hand = _masks_in(layer, (x,), {})
-                output = layer(x)
+                output, record = _call_and_record(layer, (x,), {}, layer.name)
         except (ValueError, TypeError) as error:
             return _Step(error=self._reason(error))
-        outgoing = _mask_of(output)
-        supports = bool(getattr(layer, "supports_masking", False))
-        record = MaskRecord(name=layer.name, class_name=type(layer).__name__, input_mask=incoming,
-                            output_mask=outgoing, supports_masking=supports, uses_mask=bool(received),
-                            effect=_effect(incoming, outgoing, received, supports, by_hand))
         return _Step(output=output, record=record)
 
     def _update(self, change=None):
