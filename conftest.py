@@ -1,16 +1,25 @@
-"""Root pytest configuration: the namespace of the docstring examples (``--doctest-modules``).
+"""Root pytest configuration: test tiers, and the namespace of the docstring examples.
+
+Tiers: the lessons' nbval cells get the ``lessons`` marker here (nbval collects them, it does not
+mark them), so the default ``-m`` in pyproject.toml leaves them out and ``pytest -m lessons`` runs
+them. The other tiers mark their own test modules.
 
 masklab's docstrings use ``np``, ``keras`` and ``masklab`` unqualified, as a lesson does after its
 first cell; the names are provided here so every example runs as written.
 """
 
-import os
+from masklab.environment import set_quiet_defaults
 
 # Quiet TensorFlow's C++ logs and pin its CPU kernels before anything imports it.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+set_quiet_defaults()
 
 import pytest  # noqa: E402
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.lessons)
 
 
 @pytest.fixture(autouse=True)

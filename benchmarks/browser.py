@@ -20,7 +20,7 @@ import argparse
 import json
 import os
 import pathlib
-import shutil
+import nbformat
 import statistics
 import sys
 import tempfile
@@ -30,7 +30,8 @@ import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests"))
 from jupyterlab_browser import (  # noqa: E402
-    CHROMIUM, CHROMIUM_FLAGS, EXPLORER_LESSONS, ROOT, dismiss_news, jupyterlab_server, open_and_run_all,
+    CHROMIUM, CHROMIUM_FLAGS, EXPLORER_LESSONS, READY, dismiss_news, explorer_notebook, jupyterlab_server,
+    open_and_run_all,
 )
 
 # Arms a one-shot measurement: the first `eventType` event after arming starts it (its timeStamp),
@@ -123,15 +124,15 @@ def main(argv=None):
         tmp = pathlib.Path(tmp)
         root = tmp / "lessons"
         root.mkdir()
-        for lesson, _ in EXPLORER_LESSONS.values():
-            shutil.copy(ROOT / "lessons" / lesson, root / lesson)
+        for kind in EXPLORER_LESSONS:
+            nbformat.write(explorer_notebook(kind), root / f"{kind}_explorer.ipynb")
         with jupyterlab_server(tmp, root) as (url, token), sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            for kind, (lesson, last_output) in EXPLORER_LESSONS.items():
+            for kind, lesson in EXPLORER_LESSONS.items():
                 if args.only and kind not in args.only:
                     continue
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                open_and_run_all(page, f"{url}/lab/tree/{lesson}?reset&token={token}", last_output)
+                open_and_run_all(page, f"{url}/lab/tree/{kind}_explorer.ipynb?reset&token={token}", READY)
                 dismiss_news(page)
                 explorer = page.locator(f".masklab-{kind}-explorer").first
                 explorer.scroll_into_view_if_needed()

@@ -8,10 +8,10 @@ accuracy with the test set padded to 60 frames, and training seconds.
 
 import argparse
 import json
-import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+from masklab.environment import set_quiet_defaults
+
+set_quiet_defaults()  # before TensorFlow is imported
 
 import masklab  # noqa: E402
 

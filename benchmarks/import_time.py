@@ -9,16 +9,17 @@ to a session that imports Keras anyway: (masklab + keras - keras) / keras.
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
+
+from masklab.environment import quiet_env
 
 CODE = "import time; t = time.perf_counter(); {stmt}; print(time.perf_counter() - t)"
 
 
 def measure(stmt, repeats):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
+    env = quiet_env()
     times = []
     for _ in range(repeats):
         out = subprocess.run([sys.executable, "-c", CODE.format(stmt=stmt)], capture_output=True, text=True,

@@ -20,9 +20,8 @@ spec = importlib.util.spec_from_file_location("run_lessons", ROOT / "scripts" / 
 run_lessons = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(run_lessons)
 
-FLOOR_CELL = """import os
-os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
+FLOOR_CELL = """from masklab.environment import set_quiet_defaults
+set_quiet_defaults()
 import masklab
 with masklab.quiet_stderr():
     import keras"""

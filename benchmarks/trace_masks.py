@@ -9,12 +9,12 @@ next to a plain model(x) call for scale.
 
 import argparse
 import json
-import os
 import statistics
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+from masklab.environment import set_quiet_defaults
+
+set_quiet_defaults()  # before TensorFlow is imported
 
 import numpy as np  # noqa: E402
 

@@ -24,17 +24,9 @@ import numbers
 
 import numpy as np
 
+from masklab._colours import GAP, INK, KEEP, PAD, REAL, SKIP, TEXT, TINT, WARN  # noqa: F401  (re-exported)
 from masklab._validate import show as _show
-
-REAL = "#cfe3f7"
-PAD = "#d9d9d9"
-KEEP = "#2b7bba"
-SKIP = "#f2f2f2"
-INK = "#1a1a1a"  # text on data cells: 13.4:1 on REAL, 10.6:1 on the darker hatch stripe
-TEXT = "var(--jp-ui-font-color1, rgba(0, 0, 0, 0.87))"  # text on the page, in the theme's colour
-GAP = "var(--jp-layout-color0, #fff)"  # lines between cells: the page's own background
-WARN = "var(--jp-warn-color1, #f57c00)"  # a bar beside what needs attention (never behind text)
-TINT = "rgba(245, 124, 0, 0.16)"  # a light orange wash: theme text keeps its contrast on it
+from masklab.padding import feature_values
 # A clear hatch: darker stripes than the cell colour, so padding is told by pattern, not shade. The
 # plain grey underneath is what remains where a sanitizer drops gradients (JupyterLab's, for the
 # static copy in a notebook not yet trusted).
@@ -48,33 +40,6 @@ def _fmt(value) -> str:
     if isinstance(value, (float, np.floating)):
         return f"{value:.2f}"
     return str(value)
-
-
-def feature_values(batch, feature) -> np.ndarray:
-    """The ``(batch, maxlen)`` values of ``batch`` to draw: the values, or one feature of rank-3 values.
-
-    Raises:
-        TypeError: ``batch`` is not a ``PaddedBatch``; ``feature`` is not an integer.
-        ValueError: ``feature`` is outside ``[0, features)``; values of rank 4 or more.
-    """
-    from masklab.padding import PaddedBatch
-
-    if not isinstance(batch, PaddedBatch):
-        raise TypeError(f"batch must be a masklab.PaddedBatch (from masklab.pad_batch), got {type(batch).__name__}")
-    values = batch.values
-    if values.ndim == 2:
-        return values
-    if values.ndim != 3:
-        raise ValueError(
-            f"batch values must have shape (batch, maxlen) or (batch, maxlen, features) to be drawn, got shape "
-            f"{values.shape}; draw one slice, e.g. pad_batch([s[..., 0] for s in sequences])"
-        )
-    features = values.shape[2]
-    if isinstance(feature, bool) or not isinstance(feature, numbers.Integral):
-        raise TypeError(f"feature must be an integer in [0, {features}), got {_show(feature)}")
-    if not 0 <= feature < features:
-        raise ValueError(f"feature must be in [0, {features}) for values of shape {values.shape}, got {feature}")
-    return values[..., int(feature)]
 
 
 def batch_to_html(batch, *, feature: int = 0, row_labels=None, max_rows: int = 40) -> str:

@@ -18,6 +18,7 @@ import time
 import numpy as np
 
 from masklab import _validate
+from masklab._random import isolated_seed
 from masklab.datasets import japanese_vowels
 from masklab.padding import pad_batch
 
@@ -106,7 +107,9 @@ def run_padding_masking(padding: str, masking: bool, *, epochs: int = 10, batch_
     standard deviation, then padded with 0.0 to 29 frames on the ``padding``
     side (no real frame is all zeros, so ``Masking(0.0)`` masks exactly the
     padding). Adam with cosine learning-rate decay, sparse categorical
-    cross-entropy, seeded with ``keras.utils.set_random_seed(seed)``.
+    cross-entropy. ``seed`` fixes the initial weights and the order of the
+    training samples in every epoch; the caller's own random state (Python,
+    NumPy, Keras) is left as it was (:func:`masklab._random.isolated_seed`).
 
     Args:
         padding: ``"pre"`` or ``"post"``.
@@ -214,15 +217,22 @@ def _train_and_test(build, padding, masking, label, *, epochs, batch_size, learn
     train = pad_batch(x_train, MAXLEN, padding=padding, dtype="float32")
     test = pad_batch(x_test, MAXLEN, padding=padding, dtype="float32")
     long_test = pad_batch(x_test, LONG_MAXLEN, padding=padding, dtype="float32")
-    keras.utils.set_random_seed(int(seed))
-    model = build()
+    seed = int(seed)
+    with isolated_seed(seed):  # the layers' initial weights; the caller's random state is restored after
+        model = build()
     steps = epochs * int(np.ceil(len(y_train) / batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     callbacks = [_epoch_line(label, epochs)] if progress else []
+    # fit's own shuffling reads TensorFlow's global seed, which masklab leaves alone: shuffle here,
+    # with a generator of our own, one permutation per epoch, and let fit keep that order.
+    order = np.random.default_rng(seed)
     start = time.perf_counter()
-    history = model.fit(train.values, y_train, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=callbacks)
+    for epoch in range(epochs):
+        p = order.permutation(len(y_train))
+        history = model.fit(train.values[p], y_train[p], initial_epoch=epoch, epochs=epoch + 1,
+                            batch_size=batch_size, shuffle=False, verbose=0, callbacks=callbacks)
     seconds = time.perf_counter() - start
     accuracy = float(model.evaluate(test.values, y_test, verbose=0, return_dict=True)["accuracy"])
     long_accuracy = float(model.evaluate(long_test.values, y_test, verbose=0, return_dict=True)["accuracy"])

@@ -18,6 +18,7 @@ import numbers
 import numpy as np
 
 from masklab import _validate
+from masklab.masks import mask_from_lengths
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -215,7 +216,6 @@ def pad_batch(sequences, maxlen=None, *, padding="pre", truncating="pre", value=
         arrays, maxlen=maxlen, dtype=np_dtype, padding=padding, truncating=truncating, value=value
     )
     lengths = np.minimum(original, maxlen)
-    from masklab.masks import mask_from_lengths
 
     mask = mask_from_lengths(lengths, maxlen, padding=padding)
     if isinstance(value, numbers.Integral):
@@ -227,3 +227,28 @@ def pad_batch(sequences, maxlen=None, *, padding="pre", truncating="pre", value=
         for a in arrays
     )
     return PaddedBatch(values, mask, lengths, original, padding, truncating, value, dropped)
+
+
+def feature_values(batch, feature) -> np.ndarray:
+    """The ``(batch, maxlen)`` values of ``batch`` to draw: the values, or one feature of rank-3 values.
+
+    Raises:
+        TypeError: ``batch`` is not a ``PaddedBatch``; ``feature`` is not an integer.
+        ValueError: ``feature`` is outside ``[0, features)``; values of rank 4 or more.
+    """
+    if not isinstance(batch, PaddedBatch):
+        raise TypeError(f"batch must be a masklab.PaddedBatch (from masklab.pad_batch), got {type(batch).__name__}")
+    values = batch.values
+    if values.ndim == 2:
+        return values
+    if values.ndim != 3:
+        raise ValueError(
+            f"batch values must have shape (batch, maxlen) or (batch, maxlen, features) to be drawn, got shape "
+            f"{values.shape}; draw one slice, e.g. pad_batch([s[..., 0] for s in sequences])"
+        )
+    features = values.shape[2]
+    if isinstance(feature, bool) or not isinstance(feature, numbers.Integral):
+        raise TypeError(f"feature must be an integer in [0, {features}), got {_validate.show(feature)}")
+    if not 0 <= feature < features:
+        raise ValueError(f"feature must be in [0, {features}) for values of shape {values.shape}, got {feature}")
+    return values[..., int(feature)]

@@ -22,7 +22,9 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch, Rectangle
 
 from masklab import _validate
-from masklab.display import KEEP, PAD, REAL, SKIP, feature_values
+from masklab._colours import KEEP, PAD, REAL, SKIP
+from masklab.padding import feature_values
+from masklab.trace import MaskTrace
 
 
 def _axes(ax, batch_rows: int, cols: int):
@@ -145,8 +147,6 @@ def plot_trace(trace, ax=None, *, sample: int = 0, **kwargs):
             int; ``ax`` is not an ``Axes``.
         ValueError: ``sample`` is outside the batch.
     """
-    from masklab.trace import MaskTrace
-
     if not isinstance(trace, MaskTrace):
         raise TypeError(f"trace must be a masklab.MaskTrace (from masklab.trace_masks), got {type(trace).__name__}")
     if isinstance(sample, bool) or not isinstance(sample, numbers.Integral):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import pathlib
 import sys
 import threading
@@ -26,6 +25,8 @@ import time
 import nbformat
 import psutil
 from nbclient import NotebookClient
+
+from masklab.environment import quiet_env
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -60,7 +61,7 @@ class PeakMemory:
 
 def run(path: pathlib.Path, write: bool) -> dict:
     nb = nbformat.read(path, as_version=4)
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env = quiet_env(PYDEVD_DISABLE_FILE_VALIDATION="1")
     client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
                             store_widget_state=True, record_timing=False)
     start = time.perf_counter()

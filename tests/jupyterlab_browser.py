@@ -3,6 +3,7 @@
 - :func:`jupyterlab_server`: a JupyterLab server on 127.0.0.1 (free port, token auth, its own
   config/settings/workspace folders) over a folder of notebooks, with the app exposed in the page
   (``window.jupyterapp``) so a script can switch themes with JupyterLab's own command.
+- :func:`explorer_notebook`: a small notebook holding one lesson's explorer, to drive without the lesson.
 - :func:`open_and_run_all`: open a notebook, accept the kernel, run all cells, wait for the last output.
 - :func:`set_theme`: switch the live page to "JupyterLab Light" or "JupyterLab Dark".
 - :data:`CONTRAST_JS`: measures, in the page, the WCAG contrast of every visible text node in the
@@ -24,12 +25,52 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-EXPLORER_LESSONS = {  # explorer class -> (lesson, text of the lesson's last output)
-    "padding": ("01_padding.ipynb", "[01.3] No answer yet"),
-    "propagation": ("03_mask_propagation.ipynb", "[03.2] No answer yet"),
-    "loss": ("05_masked_loss.ipynb", "[05.2] No answer yet"),
-    "attention": ("08_attention_masks.ipynb", "[08.2] No answer yet"),
+EXPLORER_LESSONS = {  # explorer kind -> the lesson whose explorer cell (with its stored outputs) is driven
+    "padding": "01_padding.ipynb",
+    "propagation": "03_mask_propagation.ipynb",
+    "loss": "05_masked_loss.ipynb",
+    "attention": "08_attention_masks.ipynb",
 }
+# The names each explorer cell reads, made as the lesson makes them (the lesson's own data, shorter).
+EXPLORER_DATA = {
+    "padding": (
+        "from masklab.datasets import zen_of_python\n\n"
+        "lines = zen_of_python.load_data()\n"
+        "vectorize = keras.layers.TextVectorization(ragged=True)\n"
+        "vectorize.adapt(lines)\n"
+        "sample = [lines[i] for i in (0, 6, 7, 8, 10, 11)]\n"
+        "ids = vectorize(sample).to_list()"
+    ),
+    "propagation": "",
+    "loss": (
+        "mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], dtype=bool)\n"
+        "y = np.array([[[1], [0], [1], [1], [1]], [[0], [1], [1], [0], [1]]], dtype='float32')\n"
+        "p = np.array([[[0.8], [0.3], [0.6], [0.5], [0.5]], [[0.2], [0.7], [0.9], [0.4], [0.6]]], dtype='float32')"
+    ),
+    "attention": "",
+}
+READY = "explorer ready"  # the small notebook's last output
+
+
+def explorer_notebook(kind: str):
+    """A small notebook that shows one lesson's explorer: its setup cell, the data, the explorer cell.
+
+    The setup cell and the explorer cell are the lesson's own (the explorer cell keeps its stored
+    outputs, so the static copy shows before the cell runs, as in the lesson); the data cell makes
+    the names the explorer cell reads; the last cell prints :data:`READY`. Returns an
+    ``nbformat.NotebookNode``.
+    """
+    import nbformat
+
+    lesson = nbformat.read(ROOT / "lessons" / EXPLORER_LESSONS[kind], as_version=4)
+    code = [cell for cell in lesson.cells if cell.cell_type == "code"]
+    explorer = [cell for cell in code if "Explorer(" in cell.source]
+    assert len(explorer) == 1, f"{EXPLORER_LESSONS[kind]} should have one explorer cell, found {len(explorer)}"
+    cells = [nbformat.v4.new_code_cell(code[0].source)]
+    if EXPLORER_DATA[kind]:
+        cells.append(nbformat.v4.new_code_cell(EXPLORER_DATA[kind]))
+    cells += [explorer[0], nbformat.v4.new_code_cell(f"print({READY!r})")]
+    return nbformat.v4.new_notebook(cells=cells, metadata=lesson.metadata)
 
 
 def free_port() -> int:
@@ -108,7 +149,7 @@ def dismiss_news(page):
     news = page.get_by_role("button", name="No", exact=True)
     if news.count() and news.first.is_visible():
         news.first.click()
-        page.wait_for_timeout(300)
+        news.first.wait_for(state="detached", timeout=10_000)
 
 
 def set_theme(page, theme):
@@ -117,7 +158,20 @@ def set_theme(page, theme):
     page.evaluate("theme => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme)
     page.wait_for_function(f"document.body.dataset.jpThemeLight === '{light}' && "
                            f"document.body.dataset.jpThemeName === '{theme}'", timeout=30_000)
-    page.wait_for_timeout(500)  # the theme's stylesheet applies
+    # The theme's stylesheet has applied when the page background (--jp-layout-color0) is light or dark.
+    page.wait_for_function(_BACKGROUND_IS_JS, light == "true", timeout=30_000)
+
+
+_BACKGROUND_IS_JS = """light => {
+  const probe = document.createElement('div');
+  probe.style.background = 'var(--jp-layout-color0)';
+  document.body.appendChild(probe);
+  const rgb = getComputedStyle(probe).backgroundColor.match(/[\\d.]+/g);
+  probe.remove();
+  if (!rgb) return false;
+  const luminance = (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255;
+  return light ? luminance > 0.5 : luminance < 0.5;
+}"""
 
 
 # For each element matching the selector argument: every visible text node inside its HTML widgets

@@ -1,8 +1,9 @@
 """What a learner sees in a browser: JupyterLab + Debian's Chromium, driven by Playwright.
 
-One JupyterLab server (127.0.0.1, a free port, token auth on) over temporary copies of the
-lessons holding the four explorers (01 padding, 03 propagation, 05 loss, 08 attention). For each
-lesson the test opens it in headless Chromium, runs all cells, uses the explorer as a learner
+One JupyterLab server (127.0.0.1, a free port, token auth on) over four small notebooks, one per
+explorer, each holding its lesson's setup cell, the data and the lesson's explorer cell with its
+stored outputs (01 padding, 03 propagation, 05 loss, 08 attention), so no lesson is re-run to
+reach a widget. For each, the test opens it in headless Chromium, runs all cells, uses the explorer as a learner
 would (a slider key, a checkbox click, a layer typed and added with Enter), then, in JupyterLab
 Light and in JupyterLab Dark (switched live with JupyterLab's own theme command), saves a
 screenshot of the explorer under artifacts/ and measures in the page the contrast of every
@@ -17,7 +18,6 @@ test is skipped locally, but fails under CI (CI=true), so CI never silently skip
 
 import json
 import os
-import shutil
 import sys
 import time
 import urllib.request
@@ -26,36 +26,46 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from jupyterlab_browser import (  # noqa: E402
-    CHROMIUM, CHROMIUM_FLAGS, CONTRAST_JS, EXPLORER_LESSONS, ROOT, dismiss_news, jupyterlab_server,
-    open_and_run_all, set_theme,
+    CHROMIUM, CHROMIUM_FLAGS, CONTRAST_JS, EXPLORER_LESSONS, READY, ROOT, dismiss_news, explorer_notebook,
+    jupyterlab_server, open_and_run_all, set_theme,
 )
 
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Chromium for the browser test: apt-get install chromium")
-    pytest.skip("Chromium is not installed (apt-get install chromium); CI runs this test", allow_module_level=True)
-
-playwright_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else __import__(
-    "playwright.sync_api", fromlist=["sync_playwright"])
+pytestmark = pytest.mark.browser
 
 THEMES = ("JupyterLab Light", "JupyterLab Dark")
 SHOTS = ROOT / "artifacts"
 
 
 @pytest.fixture(scope="module")
+def playwright_api():
+    """Playwright's sync API; Chromium must be installed. Skipped locally without them, required under CI."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Chromium for the browser test: apt-get install chromium")
+        pytest.skip("Chromium is not installed (apt-get install chromium); CI runs this test")
+    if os.environ.get("CI"):
+        import playwright.sync_api
+
+        return playwright.sync_api
+    return pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server over a temporary folder holding copies of the four explorers' lessons."""
+    """A JupyterLab server over a temporary folder holding one small notebook per explorer."""
+    import nbformat
+
     tmp = tmp_path_factory.mktemp("jupyterlab")
     root = tmp / "lessons"
     root.mkdir()
-    for lesson, _ in EXPLORER_LESSONS.values():
-        shutil.copy(ROOT / "lessons" / lesson, root / lesson)
+    for kind in EXPLORER_LESSONS:
+        nbformat.write(explorer_notebook(kind), root / f"{kind}_explorer.ipynb")
     with jupyterlab_server(tmp, root) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(playwright_api):
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
@@ -133,8 +143,7 @@ def _sides_on_one_line(page, explorer):
     """At 1024 px with the file browser open, each "pre"/"post" control keeps its options on one line."""
     page.set_viewport_size({"width": 1024, "height": 900})
     page.evaluate("window.jupyterapp.shell.activateById('filebrowser')")
-    page.wait_for_timeout(800)
-    assert page.locator(".jp-FileBrowser").first.is_visible()
+    page.locator(".jp-FileBrowser").first.wait_for(state="visible", timeout=30_000)
     explorer.scroll_into_view_if_needed()
     tops = {}
     for name in ("padding", "truncating"):
@@ -152,7 +161,6 @@ def _sides_on_one_line(page, explorer):
 @pytest.mark.parametrize("kind", list(EXPLORER_LESSONS))
 def test_explorer_in_light_and_dark(lab, browser, kind, capsys):
     url, token = lab
-    lesson, last_output = EXPLORER_LESSONS[kind]
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     minima = {}
@@ -165,7 +173,8 @@ def test_explorer_in_light_and_dark(lab, browser, kind, capsys):
             static.first.wait_for(state="attached", timeout=30_000)
             assert "a static copy: run the cell to use the controls" in static.first.text_content()
 
-        open_and_run_all(page, f"{url}/lab/tree/{lesson}?reset&token={token}", last_output, static_copy_before_run)
+        open_and_run_all(page, f"{url}/lab/tree/{kind}_explorer.ipynb?reset&token={token}", READY,
+                         static_copy_before_run)
         assert static.count() == 0  # once run, the live explorer replaced it
         set_theme(page, THEMES[0])
         dismiss_news(page)

@@ -1,0 +1,159 @@
+"""Lesson 03, propagation: what each layer does with an incoming mask (:data:`LAYERS`), and the RNN details."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from masklab.behaviours._registry import behaviour, load_keras, to_numpy
+from masklab.masks import get_mask
+from masklab.padding import pad_batch
+from masklab.trace import trace_masks
+
+
+def _lesson03_batch():
+    return pad_batch([np.ones((3, 2)), np.full((5, 2), 0.5), np.full((2, 2), 2.0)],
+                     padding="post", dtype="float32").values
+
+
+def _single(make):
+    return lambda m: make()(m)
+
+
+#: Lesson 03's layer table: a label -> a function placing the layer after a masked tensor ``m``.
+LAYERS = {
+    "Dense": _single(lambda: load_keras().layers.Dense(2)),
+    "Dropout": _single(lambda: load_keras().layers.Dropout(0.5)),
+    "Activation": _single(lambda: load_keras().layers.Activation("relu")),
+    "LayerNormalization": _single(lambda: load_keras().layers.LayerNormalization()),
+    "TimeDistributed(Dense)": _single(lambda: load_keras().layers.TimeDistributed(load_keras().layers.Dense(2))),
+    "Conv1D": _single(lambda: load_keras().layers.Conv1D(2, 2)),
+    "GlobalAveragePooling1D": _single(lambda: load_keras().layers.GlobalAveragePooling1D()),
+    "GlobalMaxPooling1D": _single(lambda: load_keras().layers.GlobalMaxPooling1D()),
+    "Flatten": _single(lambda: load_keras().layers.Flatten()),
+    "Reshape": _single(lambda: load_keras().layers.Reshape((10,))),
+    "LSTM": _single(lambda: load_keras().layers.LSTM(2)),
+    "LSTM(return_sequences)": _single(lambda: load_keras().layers.LSTM(2, return_sequences=True)),
+    "GRU": _single(lambda: load_keras().layers.GRU(2)),
+    "GRU(return_sequences)": _single(lambda: load_keras().layers.GRU(2, return_sequences=True)),
+    "Bidirectional(LSTM)": _single(lambda: load_keras().layers.Bidirectional(load_keras().layers.LSTM(2))),
+    "Bidirectional(LSTM, return_sequences)": _single(
+        lambda: load_keras().layers.Bidirectional(load_keras().layers.LSTM(2, return_sequences=True))),
+    "Concatenate": lambda m: load_keras().layers.Concatenate()([m, m]),
+    "Add": lambda m: load_keras().layers.Add()([m, m]),
+    "Attention": lambda m: load_keras().layers.Attention()([m, m]),
+    "MultiHeadAttention": lambda m: load_keras().layers.MultiHeadAttention(num_heads=2, key_dim=2)(m, m),
+}
+
+
+def trace_after_masking(label: str, x=None):
+    """Trace the layer ``LAYERS[label]`` placed after ``Masking(0.0)`` (imports Keras).
+
+    Args:
+        label: str, a key of :data:`LAYERS`.
+        x: float array ``(batch, 5, 2)``, the input; None for lesson 03's batch
+            of three sequences of 3, 5 and 2 timesteps, post-padded with 0.0.
+
+    Returns:
+        masklab.trace.MaskRecord: the record of that layer (its ``effect``
+        says what it did with the mask).
+
+    Raises:
+        KeyError: ``label`` is not a key of :data:`LAYERS` (the message lists them).
+    """
+    if label not in LAYERS:
+        raise KeyError(f"label must be one of {list(LAYERS)}, got {label!r}")
+    keras = load_keras()
+    x = _lesson03_batch() if x is None else x
+    inp = keras.Input((5, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = keras.Model(inp, LAYERS[label](keras.layers.Masking(0.0)(inp)))
+        return trace_masks(model, x)[-1]
+
+
+def _layer_effect(label):
+    def observe():
+        return trace_after_masking(label).effect
+    return observe
+
+
+def _register_layer_effects():
+    for label in LAYERS:
+        behaviour(f"effect.{label}", "03", f"What does {label} do with an incoming mask?")(_layer_effect(label))
+
+
+_register_layer_effects()
+
+
+@behaviour("propagation.mask_reaches_layer_after_lstm", "03",
+           "Masking -> LSTM(return_sequences=True) -> Dense: does Dense's output carry a mask?")
+def _mask_after_lstm():
+    keras = load_keras()
+    x = np.array([[[1.0], [2.0], [0.0]]], "float32")
+    h = keras.layers.LSTM(2, return_sequences=True)(keras.layers.Masking(0.0)(x))
+    return get_mask(keras.layers.Dense(1)(h)) is not None
+
+
+@behaviour("propagation.lstm_supports_masking", "03", "LSTM(...).supports_masking")
+def _lstm_supports_masking():
+    return bool(load_keras().layers.LSTM(2).supports_masking)
+
+
+@behaviour("propagation.destroy_is_warning", "03",
+           "A mask reaching a layer without supports_masking: warning, error or nothing?")
+def _destroy_warning():
+    keras = load_keras()
+    inp = keras.Input((5, 2))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            keras.layers.Flatten()(keras.layers.Masking(0.0)(inp))
+        except Exception as error:
+            return f"error: {type(error).__name__}"
+    hits = [w for w in caught if "destroy the mask" in str(w.message)]
+    return hits[0].category.__name__ if hits else "nothing"
+
+
+@behaviour("propagation.python_operator_drops_mask", "03", "Does `x * 2` on a masked tensor keep the mask?")
+def _operator_drops():
+    x = np.array([[[1.0], [0.0]]], "float32")
+    return get_mask(load_keras().layers.Masking(0.0)(x) * 2) is not None
+
+
+@behaviour("propagation.ops_drop_mask", "03", "Does keras.ops.abs on a masked tensor keep the mask?")
+def _ops_drop():
+    keras = load_keras()
+    x = np.array([[[1.0], [0.0]]], "float32")
+    return get_mask(keras.ops.abs(keras.layers.Masking(0.0)(x))) is not None
+
+
+@behaviour("rnn.zero_output_for_mask", "03", "LSTM(zero_output_for_mask=True): what is output at masked steps?")
+def _zero_output():
+    keras = load_keras()
+    x = np.array([[[1.0], [2.0], [0.0]]], "float32")
+    out = to_numpy(keras.layers.LSTM(2, return_sequences=True, zero_output_for_mask=True)(keras.layers.Masking(0.0)(x)))
+    return "zeros" if np.allclose(out[0, 2], 0) else ("previous output" if np.allclose(out[0, 2], out[0, 1]) else "other")
+
+
+@behaviour("rnn.final_state_pre_post_equal", "03",
+           "With the mask, do pre and post padding give an LSTM the unpadded final state?")
+def _final_state():
+    keras = load_keras()
+    seqs = [np.ones((3, 2), "float32"), np.full((5, 2), 0.5, "float32")]
+    lstm = keras.layers.LSTM(3)
+    alone = np.stack([to_numpy(lstm(s[None]))[0] for s in seqs])
+    ok = True
+    for side in ("pre", "post"):
+        batch = pad_batch(seqs, padding=side, dtype="float32")
+        ok &= bool(np.allclose(to_numpy(lstm(batch.values, mask=batch.mask)), alone, atol=1e-6))
+    return ok
+
+
+@behaviour("rnn.forget_bias_initial", "03", "A fresh LSTM(2)'s initial bias, gates i, f, c, o (first unit)")
+def _forget_bias():
+    layer = load_keras().layers.LSTM(2)
+    layer.build((None, 3, 1))
+    bias = to_numpy(layer.get_weights()[2])
+    return [float(bias[k * 2]) for k in range(4)]
