@@ -33,6 +33,7 @@ import re
 import numpy as np
 
 from masklab._validate import first_line, show
+from masklab.masks import attach_mask, get_mask
 
 UNANSWERED = "unanswered"
 CORRECT = "correct"
@@ -308,8 +309,6 @@ def _zero_masked_layer(answer):
     import warnings
 
     import keras
-
-    from masklab.masks import attach_mask, get_mask
 
     if not (isinstance(answer, type) and issubclass(answer, keras.layers.Layer)):
         return False, f"answer with your layer CLASS (a keras.layers.Layer subclass, not an instance), got {show(answer)}"

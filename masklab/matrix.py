@@ -3,8 +3,8 @@
 Runs every behaviour of :mod:`masklab.behaviours` on the installed Keras and
 backend (pick the backend with ``KERAS_BACKEND``, as for Keras itself) and
 prints a table: behaviour, lesson, observation. ``--json`` prints one JSON
-object ``{"environment": {...}, "results": {name: observation}}`` for
-machines; ``--only a,b`` runs a subset. ``scripts/behaviour_matrix.py`` runs
+object ``{"environment": {...}, "results": {name: observation}, "seconds": s}``
+for machines; ``--only a,b`` runs a subset. ``scripts/behaviour_matrix.py`` runs
 this in several environments and writes ``docs/behaviour_matrix.md``.
 
 Example (shell)::
@@ -17,13 +17,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
+
+from masklab import behaviours
+from masklab.environment import set_quiet_defaults
 
 
 def format_value(value) -> str:
     """One observation as table text: bools as yes/no, lists as Python writes them, the rest as str.
+
+    Args:
+        value: an observation (bool, str, int, float or list of those).
+
+    Returns:
+        str.
 
     >>> format_value(True), format_value(["", "[UNK]"]), format_value([False, 0.5]), format_value("pre")
     ('yes', "['', '[UNK]']", '[False, 0.5]', 'pre')
@@ -35,17 +43,28 @@ def format_value(value) -> str:
     return str(value)
 
 
-def main(argv=None) -> int:
-    """Command-line entry point; returns the exit status (0, or 2 for a bad ``--only``)."""
+def main(argv: list | None = None) -> int:
+    """Command-line entry point: run the behaviours and print a table or JSON on stdout.
+
+    Sets TensorFlow's quiet variables (:func:`masklab.environment.set_quiet_defaults`)
+    in this process's environment where not already set, before Keras loads.
+
+    Args:
+        argv: list of str, the arguments; None reads ``sys.argv[1:]``.
+
+    Returns:
+        int: the exit status, 0, or 2 when ``--only`` names an unknown
+        behaviour (the names are printed on stderr and nothing runs).
+
+    Raises:
+        SystemExit: from argparse, for ``--help`` or an unknown option.
+    """
     parser = argparse.ArgumentParser(prog="python -m masklab.matrix", description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--only", default=None, help="comma-separated behaviour names (default: all)")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    from masklab import behaviours
-
+    set_quiet_defaults()
     names = None
     if args.only:
         names = [n.strip() for n in args.only.split(",") if n.strip()]

@@ -2,12 +2,15 @@
 
 import json
 import pathlib
+import random
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from masklab import behaviours
+from masklab.behaviours import _registry, _rules
 from masklab.matrix import format_value
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -17,18 +20,48 @@ MATRIX = json.loads((ROOT / "docs" / "behaviour_matrix.json").read_text())
 def test_registry_covers_every_keras_lesson():
     assert len(behaviours.REGISTRY) >= 40
     lessons = {b.lesson for b in behaviours.REGISTRY.values()}
-    assert {"01", "02", "03", "04", "05", "06", "07"} <= lessons
+    assert {"01", "02", "03", "04", "05", "06", "07", "08"} <= lessons
     for name, b in behaviours.REGISTRY.items():
         assert b.name == name and b.question and callable(b.fn)
     assert set(behaviours.LAYERS) == {n.split(".", 1)[1] for n in behaviours.REGISTRY if n.startswith("effect.")}
 
 
+def test_each_behaviour_is_defined_in_its_lessons_module():
+    misplaced = {name: b.fn.__module__ for name, b in behaviours.REGISTRY.items()
+                 if b.fn.__module__ != f"masklab.behaviours.catalogue.lesson{b.lesson}"}
+    assert not misplaced
+
+
+def test_registry_order_is_the_committed_matrix_order():
+    assert list(behaviours.REGISTRY) == list(MATRIX["tensorflow"]["results"])
+
+
+def test_a_name_registers_once():
+    before = dict(behaviours.REGISTRY)
+    with pytest.raises(ValueError, match="registered twice"):
+        _registry.behaviour("padding.default_side", "01", "again?")(lambda: "again")
+    assert behaviours.REGISTRY == before
+
+
+def test_public_names_are_all_listed():
+    public = {n for n, v in vars(behaviours).items() if not n.startswith("_") and not isinstance(v, type(sys))}
+    assert public == set(behaviours.__all__) == {
+        "LAYERS", "REGISTRY", "RULES", "Behaviour", "Rule", "environment", "holds", "keras_release", "run",
+        "run_all", "run_in_backend", "trace_after_masking"}
+
+
+def test_importing_behaviours_imports_no_keras():
+    code = "import sys, masklab.behaviours; print(sorted(m for m in ('keras', 'tensorflow') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_rules_follow_the_release(monkeypatch):
-    monkeypatch.setattr(behaviours, "keras_release", lambda: (3, 15))
+    monkeypatch.setattr(_rules, "keras_release", lambda: (3, 15))
     assert behaviours.holds("rnn_passes_mask") and behaviours.holds("masking_writes_where")
-    monkeypatch.setattr(behaviours, "keras_release", lambda: (3, 16))
+    monkeypatch.setattr(_rules, "keras_release", lambda: (3, 16))
     assert not behaviours.holds("rnn_passes_mask")
-    monkeypatch.setattr(behaviours, "keras_release", lambda: (3, 12))
+    monkeypatch.setattr(_rules, "keras_release", lambda: (3, 12))
     assert behaviours.holds("rnn_passes_mask") and not behaviours.holds("masking_writes_where")
     with pytest.raises(KeyError, match="rule must be one of"):
         behaviours.holds("no_such_rule")
@@ -52,6 +85,35 @@ def test_run_and_run_all():
     assert seen == [(0, 2, "embedding.mask_rule"), (1, 2, "vocab.out_of_range_eager")]
 
 
+def test_run_all_refuses_unknown_names_before_running_any():
+    seen = []
+    with pytest.raises(KeyError, match=r"\['nope', 'nor_this'\].*masklab\.behaviours\.REGISTRY") as raised:
+        behaviours.run_all(["embedding.mask_rule", "nope", "nor_this"], progress=lambda *args: seen.append(args))
+    assert seen == []
+    assert "embedding.mask_rule" not in str(raised.value)
+    with pytest.raises(TypeError, match="not one str"):
+        behaviours.run_all("embedding.mask_rule")
+
+
+def _draws():
+    import keras
+
+    return random.random(), float(np.random.rand()), float(keras.random.uniform(()))
+
+
+def test_run_leaves_the_callers_random_state_and_is_reproducible():
+    import keras
+
+    keras.utils.set_random_seed(3)
+    reference = _draws()
+    keras.utils.set_random_seed(3)
+    # builds and calls Embedding, Dense and a custom layer: its value depends on the initial weights
+    first = behaviours.run("custom.guide_temporal_softmax")
+    second = behaviours.run("custom.guide_temporal_softmax")
+    assert _draws() == reference
+    assert first == second == MATRIX["tensorflow"]["results"]["custom.guide_temporal_softmax"]
+
+
 def test_run_in_backend_rejects_unknown_backends():
     with pytest.raises(ValueError, match="backend must be one of"):
         behaviours.run_in_backend("mxnet")
@@ -63,7 +125,8 @@ def test_format_value():
 
 
 def test_matrix_command_refuses_unknown_names():
-    done = subprocess.run([sys.executable, "-m", "masklab.matrix", "--only", "nope"], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "masklab.matrix", "--only", "nope"], capture_output=True, text=True,
+                          check=False)
     assert done.returncode == 2 and "unknown behaviour" in done.stderr
 
 
@@ -75,6 +138,10 @@ def test_matrix_command_json():
     assert data["environment"]["backend"] == "tensorflow" and data["environment"]["keras"]
 
 
+# The freshness of docs/behaviour_matrix.* is checked once per CI run: the tensorflow, jax and torch
+# columns here, the "lowest Keras" and "keras-nightly" columns by
+# `scripts/behaviour_matrix.py --check --columns "lowest Keras,keras-nightly"`.
+
 def test_committed_matrix_is_fresh_for_tensorflow():
     """The reference column of docs/behaviour_matrix.json is what this environment does now."""
     committed = MATRIX["tensorflow"]
@@ -85,12 +152,14 @@ def test_committed_matrix_is_fresh_for_tensorflow():
     assert not stale, f"docs/behaviour_matrix.* is stale (committed, now): {stale}"
 
 
+@pytest.mark.backends
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_committed_matrix_is_fresh_for_other_backends(backend):
     observed = behaviours.run_in_backend(backend)
     if observed is None:
         pytest.skip(f"{backend} is not installed (pip install -e '.[backends]')")
     committed = MATRIX[backend]["results"]
+    assert list(observed["results"]) == list(committed), "the registry changed: rerun scripts/behaviour_matrix.py"
     stale = {k: (committed.get(k), v) for k, v in observed["results"].items() if committed.get(k) != v}
     assert not stale, f"docs/behaviour_matrix.* is stale for {backend} (committed, now): {stale}"
 

@@ -1,11 +1,15 @@
+import random
 import warnings
 
+import ipywidgets as widgets
+import keras
 import numpy as np
 import pytest
-import ipywidgets as widgets
 
 from masklab.datasets import japanese_vowels
-from masklab.widgets import PaddingExplorer
+from masklab.widgets import AttentionMaskExplorer, LossExplorer, PaddingExplorer, PropagationExplorer
+from masklab.widgets._layers import MENU, build_layer, keras_name, menu_names
+from masklab.widgets._loss_math import agrees, same_value_reason
 
 
 def test_maxlen_change_updates_batch_grid_and_mask():
@@ -49,8 +53,6 @@ def test_bad_initial_arguments():
 
 
 def test_loss_explorer_toggles_agree_with_keras():
-    from masklab.widgets import LossExplorer
-
     rng = np.random.default_rng(0)
     y_true = rng.normal(size=(2, 4, 1)).astype("float32")
     y_pred = rng.normal(size=(2, 4, 1)).astype("float32")
@@ -68,8 +70,6 @@ def test_loss_explorer_toggles_agree_with_keras():
 
 
 def test_loss_explorer_all_masked_and_bad_inputs():
-    from masklab.widgets import LossExplorer
-
     explorer = LossExplorer(np.ones((1, 2, 1)), np.zeros((1, 2, 1)), mask=[[False, False]])
     assert explorer.explanation.value == 0.0 and explorer.keras_value == 0.0
     with pytest.raises(ValueError, match=r"y_pred must have shape \(batch, timesteps, units\)"):
@@ -79,8 +79,6 @@ def test_loss_explorer_all_masked_and_bad_inputs():
 
 
 def test_propagation_explorer_traces_each_stack():
-    from masklab.widgets import PropagationExplorer
-
     explorer = PropagationExplorer(["Dense", "Conv1D", "LSTM"])
     assert [r.effect for r in explorer.trace] == ["generates", "propagates", "destroys", "none"]
     before = explorer.view.value
@@ -91,17 +89,16 @@ def test_propagation_explorer_traces_each_stack():
 
 
 def test_propagation_explorer_reports_an_impossible_stack():
-    from masklab.widgets import PropagationExplorer
-
     explorer = PropagationExplorer(["LSTM"])
     explorer.stack.value = ["Dense", "LSTM", "LSTM", "Dense"]
     # The layers that were built keep their rows; the error names the third layer and Keras' reason.
     assert explorer.trace.names == ["masking", "dense_1", "lstm_2"]
-    assert explorer.error.startswith("this stack cannot be built: layer 3 (LSTM) cannot take the output of "
-                                     "layer 2 (LSTM), shape (2, 3): expected ndim=3, found ndim=2")
-    assert explorer.error.endswith("the 1 layer(s) after it did not run")
-    assert "masklab-trace" in explorer.view.value and "lstm_2" in explorer.view.value
-    assert "class='masklab-stack-error' role='alert'" in explorer.view.value and "&#10006;" in explorer.view.value
+    detail = ("layer 3 (LSTM) cannot take the output of layer 2 (LSTM), shape (2, 3): expected ndim=3, found ndim=2; "
+              "the 1 layer(s) after it did not run")
+    assert explorer.error == "this stack cannot be built: " + detail
+    assert explorer.view.value.startswith(explorer.trace._repr_html_()) and "lstm_2" in explorer.view.value
+    assert explorer.view.value.endswith(f"<b>&#10006; this stack cannot be built:</b> {detail}</p>")
+    assert "<p class='masklab-stack-error' role='alert'" in explorer.view.value
     explorer.stack.value = ["Dense", "LSTM"]
     assert explorer.error is None and "masklab-stack-error" not in explorer.view.value
     with pytest.raises(ValueError, match=r"layers must be names from \['Dense'.*got \['Transformer'\]"):
@@ -109,8 +106,6 @@ def test_propagation_explorer_reports_an_impossible_stack():
 
 
 def test_propagation_explorer_adds_a_layer_on_enter_and_on_a_click():
-    from masklab.widgets import PropagationExplorer
-
     explorer = PropagationExplorer(["Dense"])
     assert explorer.add.placeholder and not explorer.add.continuous_update and not explorer.add.ensure_option
     explorer.add.value = "lstm(return_sequences)"  # what Enter sends; case does not matter
@@ -122,22 +117,18 @@ def test_propagation_explorer_adds_a_layer_on_enter_and_on_a_click():
 
 
 def test_propagation_explorer_unknown_name_is_shown_and_cleared():
-    from masklab.widgets import PropagationExplorer
-
     explorer = PropagationExplorer(["Dense"])
     explorer.add.value = "lstmm"
     assert list(explorer.stack.value) == ["Dense"] and explorer.add.value == ""
     assert "unknown layer &ldquo;lstmm&rdquo;" in explorer.message.value and "role='alert'" in explorer.message.value
-    assert "GlobalAveragePooling1D" in explorer.message.value  # the accepted names
+    assert "the accepted names are: Dense, Dropout, Activation(relu), LayerNormalization, " in explorer.message.value
+    assert explorer.message.value.endswith(", GlobalMaxPooling1D, Flatten</span>")
     explorer.add.value = "Flatten"  # the next entry is not spoiled by the rejected one
     assert list(explorer.stack.value) == ["Dense", "Flatten"] and "added Flatten" in explorer.message.value
 
 
 def test_propagation_explorer_names_are_stable_and_match_trace_masks():
-    import keras
-
     from masklab.trace import trace_masks
-    from masklab.widgets import _LAYER_SLUGS, PropagationExplorer, _layer_menu
 
     stack = ["Bidirectional(LSTM, return_sequences)", "TimeDistributed(Dense)", "Conv1D", "Dense"]
     explorer = PropagationExplorer(stack)
@@ -147,11 +138,10 @@ def test_propagation_explorer_names_are_stable_and_match_trace_masks():
     explorer.stack.value = stack
     assert explorer.trace.names == names and PropagationExplorer(stack).trace.names == names
     # Layer by layer with kept prefixes gives what trace_masks gives on the whole Sequential model.
-    factories = _layer_menu()
     with warnings.catch_warnings():  # Keras' "destroy the mask" warning for Conv1D: the trace reports it
         warnings.simplefilter("ignore")
         model = keras.Sequential([keras.Input((6, 3)), keras.layers.Masking(0.0, name="masking"),
-                                  *(factories[n](f"{_LAYER_SLUGS[n]}_{i + 1}") for i, n in enumerate(stack))])
+                                  *(build_layer(n, i + 1) for i, n in enumerate(stack))])
     full = trace_masks(model, explorer._data)
 
     def rows(trace):
@@ -162,12 +152,10 @@ def test_propagation_explorer_names_are_stable_and_match_trace_masks():
 
 
 def test_propagation_explorer_static_html():
-    from masklab.widgets import PropagationExplorer
-
     explorer = PropagationExplorer(["Dense", "LSTM"])
     static = explorer._static_html()
     assert "Masking(0.0) -&gt; Dense -&gt; LSTM" in static and "masklab-trace" in static
-    assert "lstm_2" in static
+    assert static.endswith(explorer.view.value + "</div>") and "lstm_2" in explorer.view.value
     assert "masklab-propagation-explorer" in explorer._dom_classes
 
 
@@ -175,7 +163,7 @@ def test_padding_explorer_slider_shows_the_maxlen_in_use():
     explorer = PaddingExplorer([[1, 2, 3], [4]], maxlen=10)
     assert explorer.maxlen.value == explorer.batch.maxlen == 10
     explorer = PaddingExplorer([[1, 2, 3], [4]], maxlen=150)
-    assert explorer.maxlen.value == 150 and explorer.maxlen.max >= 150
+    assert explorer.maxlen.value == 150 and explorer.maxlen.max == 150
 
 
 def test_padding_explorer_bad_labels_and_values():
@@ -193,19 +181,14 @@ def test_padding_explorer_bad_labels_and_values():
 
 
 def test_loss_explorer_says_disagree_when_keras_differs():
-    from masklab.widgets import LossExplorer, agrees
-
     explorer = LossExplorer(np.zeros((1, 2, 1)), np.ones((1, 2, 1)))
     assert explorer.agree and "(agree)" in explorer.view.value
     explorer._keras_loss = lambda mask, reduction: 1.5  # a Keras that computed something else
     explorer.toggles[0][0].value = False
-    assert not explorer.agree and "DISAGREE)" in explorer.view.value
-    assert agrees(1.0, 1.000001) and not agrees(1.0, 1.001) and agrees(0.0, 1e-6) and not agrees(0.0, 1e-4)
+    assert not explorer.agree and "Keras: <b>1.5000</b> &nbsp; (&#10007; DISAGREE)" in explorer.view.value
 
 
 def test_loss_explorer_refuses_what_masked_loss_refuses():
-    from masklab.widgets import LossExplorer
-
     y = np.ones((1, 2, 1))
     with pytest.raises(TypeError, match=r"mask must be boolean-like \(booleans or 0/1\), got \[0.5, 1.0\]"):
         LossExplorer(y, y, mask=[[0.5, 1.0]])
@@ -218,19 +201,15 @@ def test_loss_explorer_refuses_what_masked_loss_refuses():
 
 
 def test_propagation_explorer_bad_layers_argument():
-    from masklab.widgets import PropagationExplorer
-
     with pytest.raises(TypeError, match=r"layers must be a list of layer names from \['Dense'.*got 5"):
         PropagationExplorer(5)
-    with pytest.raises(TypeError, match="layers must be a list of layer names"):
+    with pytest.raises(TypeError, match="layers must be a list of layer names from .*got 'Dense'"):
         PropagationExplorer("Dense")
     with pytest.raises(ValueError, match=r"layers must be names from .*got \[3\]"):
         PropagationExplorer([3])
 
 
 def test_attention_mask_explorer_lengths_and_causal():
-    from masklab.widgets import AttentionMaskExplorer
-
     explorer = AttentionMaskExplorer(query_length=4, key_length=5)
     assert explorer.mask.shape == (6, 6) and explorer.mask[:4, :5].all() and not explorer.mask[4:].any()
     assert explorer.agree and np.allclose(explorer.weights[:4].sum(axis=-1), 1.0, atol=1e-5)
@@ -246,8 +225,6 @@ def test_attention_mask_explorer_lengths_and_causal():
 
 
 def test_attention_mask_explorer_bad_arguments():
-    from masklab.widgets import AttentionMaskExplorer
-
     with pytest.raises(ValueError, match="steps must be between 2 and 12.*got 20"):
         AttentionMaskExplorer(20)
     with pytest.raises(ValueError, match="query_length must be between 1 and steps=6, got 7"):
@@ -259,8 +236,6 @@ def test_attention_mask_explorer_bad_arguments():
 
 
 def test_explorers_carry_a_static_html_copy_of_their_state():
-    from masklab.widgets import AttentionMaskExplorer, LossExplorer, PaddingExplorer
-
     padding = PaddingExplorer([[3, 1, 4, 1, 5], [9, 2]], maxlen=3)
     bundle = padding._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle  # the live view stays first choice
@@ -271,15 +246,16 @@ def test_explorers_carry_a_static_html_copy_of_their_state():
     assert "data-dropped" not in padding._repr_mimebundle_()["text/html"]  # the copy follows the state
     assert {"masklab-explorer", "masklab-padding-explorer"} <= set(padding._dom_classes)
     loss = LossExplorer(np.zeros((1, 2, 1)), np.ones((1, 2, 1)), mask=[[True, False]])
-    assert "kept: sample 0: ✓✗" in loss._repr_mimebundle_()["text/plain"]
-    assert "masklab-loss" in loss._repr_mimebundle_()["text/html"]
+    assert loss._repr_mimebundle_()["text/plain"] == "LossExplorer(reduction='sum_over_batch_size', kept: sample 0: ✓✗)"
+    assert loss._repr_mimebundle_()["text/html"].startswith(
+        '<div class="masklab-explorer masklab-static masklab-static-loss"')
+    assert loss._repr_mimebundle_()["text/html"].endswith(loss.view.value + "</div>")
     attention = AttentionMaskExplorer(4, key_length=2)
-    assert "key_length=2" in attention._repr_mimebundle_()["text/plain"]
+    assert attention._repr_mimebundle_()["text/plain"] == (
+        "AttentionMaskExplorer(steps=4, query_length=4, key_length=2, use_causal_mask=False)")
 
 
 def test_padding_sides_are_radio_buttons_that_wrap_as_whole_controls():
-    from masklab.widgets import PaddingExplorer
-
     explorer = PaddingExplorer([[1, 2, 3], [4]])
     assert isinstance(explorer.padding, widgets.RadioButtons) and explorer.padding.orientation == "horizontal"
     assert explorer.children[0].layout.flex_flow == "row wrap"
@@ -288,8 +264,6 @@ def test_padding_sides_are_radio_buttons_that_wrap_as_whole_controls():
 
 
 def test_loss_explorer_draws_each_timestep_and_says_when_reductions_coincide():
-    from masklab.widgets import LossExplorer
-
     y_true = np.zeros((1, 3, 1))
     y_pred = np.array([[[1.0], [2.0], [3.0]]])
     explorer = LossExplorer(y_true, y_pred, mask=[[True, True, False]])
@@ -301,5 +275,116 @@ def test_loss_explorer_draws_each_timestep_and_says_when_reductions_coincide():
     assert explorer.same_as == ["mean"] and "'mean' gives the same value: both divide the kept sum 5.0000 by 2" in page
     explorer.toggles[0][1].value = False  # one kept step: sum, mean and sum_over_batch_size all give 1
     assert explorer.same_as == ["sum", "mean"]
-    assert "'sum' gives the same value: 1.0000 / 1 and 1.0000 / 1" in explorer.view.value or \
-        "'sum' gives the same value: both divide the kept sum 1.0000 by 1" in explorer.view.value
+    # sum_over_batch_size divides by the one kept step, as sum does (1) and mean does: the same denominator
+    assert ("kept timesteps: 1 of 3 &nbsp; 'sum' gives the same value: both divide the kept sum 1.0000 by 1. "
+            "'mean' gives the same value: both divide the kept sum 1.0000 by 1.</p>") in explorer.view.value
+
+
+def test_agrees_to_float32_precision():
+    assert agrees(1.0, 1.000001) and not agrees(1.0, 1.001)
+    assert agrees(0.0, 1e-6) and not agrees(0.0, 1e-4)  # absolute 1e-5 near 0
+    assert agrees(1000.0, 1000.009) and not agrees(1000.0, 1000.02)  # relative 1e-5 of Keras' value
+    assert not agrees(float("nan"), float("nan"))
+
+
+def test_same_value_reason_says_why_two_reductions_coincide():
+    class E:
+        def __init__(self, numerator, denominator):
+            self.numerator, self.denominator = numerator, denominator
+
+    assert same_value_reason(E(5.0, 2.0), E(5.0, 2.0)) == "both divide the kept sum 5.0000 by 2"
+    assert same_value_reason(E(0.0, 2.0), E(0.0, 1.0)) == "the kept sum is 0"
+    assert same_value_reason(E(3.0, 1.5), E(2.0, 1.0)) == "3.0000 / 1.5 and 2.0000 / 1 happen to be equal"
+
+
+def test_layer_menu_is_one_table():
+    names = [choice.name for choice in MENU]
+    slugs = [choice.slug for choice in MENU]
+    assert len(set(names)) == len(names) == 13 and len(set(slugs)) == len(slugs) == 13
+    explorer = PropagationExplorer([])
+    assert menu_names() == explorer.menu == names == list(explorer.add.options) == list(explorer.stack.allowed_tags)
+    assert [b.description for b in explorer.suggestions] == names
+    assert keras_name("Bidirectional(LSTM, return_sequences)", 1) == "bidirectional_1"
+    for position, choice in enumerate(MENU, start=1):
+        layer = build_layer(choice.name, position)
+        assert layer.name == f"{choice.slug}_{position}", choice.name
+    # Every menu entry runs, and the explorer names it from the same row.
+    explorer.stack.value = ["Dense", *names]
+    assert explorer.trace.names[:3] == ["masking", "dense_1", "dense_2"] and explorer.trace.names[3] == "dropout_3"
+
+
+def test_stack_error_is_rendered_from_its_parts():
+    from masklab.widgets.propagation import _StackError
+
+    # Keras' reason may itself hold ": "; the headline is a field, not the text before the first colon.
+    problem = _StackError(position=2, name="LSTM", previous="Masking", shape=(2, 3), reason="expected: ndim=3 <x>",
+                          skipped=0)
+    assert str(problem) == ("this stack cannot be built: layer 2 (LSTM) cannot take the output of Masking, "
+                            "shape (2, 3): expected: ndim=3 <x>")
+    assert problem.to_html().endswith("<b>&#10006; this stack cannot be built:</b> layer 2 (LSTM) cannot take the "
+                                      "output of Masking, shape (2, 3): expected: ndim=3 &lt;x&gt;</p>")
+
+
+def test_explorers_leave_the_notebook_random_state_alone():
+    def draws():
+        return random.random(), float(np.random.rand()), float(keras.random.uniform(()))
+
+    keras.utils.set_random_seed(3)
+    reference = draws()
+    keras.utils.set_random_seed(3)
+    padding = PaddingExplorer([[3, 1, 4, 1, 5], [9, 2]])
+    padding.maxlen.value = 3
+    loss = LossExplorer(np.zeros((1, 3, 1)), np.ones((1, 3, 1)))
+    loss.toggles[0][1].value = False
+    propagation = PropagationExplorer(["Dense", "Dropout"])
+    propagation.stack.value = ["LSTM(return_sequences)", "GRU(return_sequences)", "Conv1D", "Dense"]
+    attention = AttentionMaskExplorer(query_length=3)
+    attention.causal.value = True
+    assert draws() == reference
+
+
+def test_explorers_are_reproducible_whatever_the_notebook_random_state():
+    stack = ("Dense", "LSTM(return_sequences)", "Dense")
+    keras.utils.set_random_seed(1)
+    first = PropagationExplorer(list(stack))
+    attention = AttentionMaskExplorer(5, key_length=3)
+    keras.utils.set_random_seed(2)
+    random.random()
+    second = PropagationExplorer(list(stack))
+    assert np.array_equal(np.asarray(first._run(stack).output), np.asarray(second._run(stack).output))
+    assert np.array_equal(AttentionMaskExplorer(5, key_length=3).weights, attention.weights)
+
+
+def test_loss_explorer_names_y_pred_when_y_pred_is_bad():
+    y_true = np.ones((1, 2, 1))
+    with pytest.raises(ValueError, match=r"^y_pred must have shape \(batch, timesteps, units\), got shape \(1, 2\)$"):
+        LossExplorer(y_true, np.ones((1, 2)))
+    with pytest.raises(ValueError, match=r"^y_pred must have at least one sample and one timestep to toggle, "
+                                         r"got shape \(1, 0, 1\)$"):
+        LossExplorer(np.ones((1, 0, 1)), np.ones((1, 0, 1)))
+    with pytest.raises(ValueError, match=r"^y_pred must hold values within float32's range .*got 1e\+39$"):
+        LossExplorer(y_true, np.full((1, 2, 1), 1e39))
+    with pytest.raises(TypeError, match="^y_pred must be an array, a nested list or a tensor, got None"):
+        LossExplorer(y_true, None)
+    with pytest.raises(ValueError, match="^y_true must hold values within float32's range"):
+        LossExplorer(np.full((1, 2, 1), -1e39), np.ones((1, 2, 1)))
+
+
+def test_padding_explorer_refuses_a_non_finite_value_for_an_integer_dtype():
+    # keras.utils.pad_sequences casts NaN to an arbitrary integer (e.g. -2147483648) with only a RuntimeWarning.
+    expected = ("value must be a finite integer when dtype is int32, got nan (keras.utils.pad_sequences would cast "
+                "it to an arbitrary integer without an error)")
+    with pytest.raises(ValueError) as error:
+        PaddingExplorer([[1, 2]], value=float("nan"))  # integer data: dtype int32
+    assert str(error.value) == expected
+    with pytest.raises(ValueError, match=r"^value must be a finite integer when dtype is int64, got -inf "):
+        PaddingExplorer([[1, 2]], value=float("-inf"), dtype="int64")
+    with pytest.raises(ValueError, match=r"^value must fit dtype float32 \(at most 3.403e\+38 in size\), got 1e\+300;"):
+        PaddingExplorer([[1.5, 2.0]], value=1e300)
+    # Typed into the box: a value the batch cannot hold gives the last good value back.
+    explorer = PaddingExplorer([[1, 2]], maxlen=3, value=5)
+    explorer.value.value = 1e12  # beyond int32
+    assert explorer.value.value == 5.0 and explorer.batch.values.tolist() == [[5, 1, 2]]
+    explorer = PaddingExplorer([[1.5]], maxlen=2, value=-1.0)
+    explorer.value.value = 1e300  # beyond float32: would be written as inf
+    assert explorer.value.value == -1.0 and explorer.batch.values.tolist() == [[-1.0, 1.5]]

@@ -230,7 +230,7 @@ def run_in_backend(backend: str, names: Iterable[str] | None = None, *, python: 
     if names is not None:
         command += ["--only", ",".join(names)]
     done = subprocess.run(command, capture_output=True, text=True, env=quiet_env(KERAS_BACKEND=backend),
-                          timeout=timeout)
+                          timeout=timeout, check=False)
     if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-5:])
         raise RuntimeError(f"the {backend} subprocess failed (exit {done.returncode}):\n{tail}")

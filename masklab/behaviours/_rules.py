@@ -1,4 +1,4 @@
-"""Version rules: the behaviours that changed at one Keras release, and whether the installed Keras is on each rule's side."""
+"""Version rules: behaviours that changed at one Keras release, and whether the installed Keras is on their side."""
 
 from __future__ import annotations
 

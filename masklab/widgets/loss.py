@@ -1,0 +1,179 @@
+"""LossExplorer: toggle timesteps in a mask and watch masklab's arithmetic and Keras' loss agree."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+from masklab import _validate
+from masklab.display import TEXT, loss_to_html
+from masklab.losses import explain_masked_loss, keras_loss
+from masklab.masks import attach_mask
+from masklab.widgets._base import _Explorer
+from masklab.widgets._loss_math import agrees, same_value_reason
+
+
+def _floats(name, value) -> np.ndarray:
+    """``value`` as a float32 array, refused (naming ``name``) as :func:`masklab.masked_loss` refuses it.
+
+    Also refuses finite values too large for float32 (the precision of the explorer and of
+    Keras' loss), which the cast would turn into infinities.
+    """
+    array = _validate.numeric(name, _validate.to_numpy(name, value), allow_bool=True)
+    with np.errstate(over="ignore"):
+        floats = array.astype("float32")
+    overflow = np.isinf(floats) & np.isfinite(array)
+    if overflow.any():
+        raise ValueError(f"{name} must hold values within float32's range (up to about 3.4e+38 in size), "
+                         f"got {_validate.show(float(array[overflow].flat[0]))}")
+    return floats
+
+
+class LossExplorer(_Explorer):
+    """Toggle timesteps in a mask and watch masklab's arithmetic and Keras' loss agree.
+
+    A grid of checkboxes, one per ``(sample, timestep)``, is the mask
+    (checked = kept). Every change recomputes the loss twice: with
+    :func:`masklab.explain_masked_loss` (NumPy, every step shown) and with
+    the Keras loss object on a ``y_pred`` that carries the mask
+    (:func:`masklab.masks.attach_mask`), then shows both, with a timestep
+    grid of ``y_true``, ``y_pred`` and the per-step loss (shaded by its size;
+    masked steps hatched and struck through) and the numerator written out
+    as the sum of the kept losses. When another reduction on offer gives the
+    same value, the view says which and why (the same denominator, a zero
+    numerator, or equal quotients), computed from masklab's arithmetic.
+
+    Args:
+        y_true: targets, array-like or tensor of numbers (booleans count as
+            0/1), the shape of ``y_pred`` (for
+            ``"sparse_categorical_crossentropy"``: class ids, ``(batch,
+            timesteps)`` or ``(batch, timesteps, 1)``). Used as float32.
+        y_pred: predictions, array-like or tensor of numbers, shape
+            ``(batch, timesteps, units)`` with ``batch, timesteps >= 1``.
+            Used as float32.
+        loss: a loss name of :func:`masklab.masked_loss` (default ``"mse"``).
+        mask: initial boolean-like ``(batch, timesteps)`` (booleans or 0/1);
+            None keeps every timestep.
+        sample_weight: optional weights, ``(batch, timesteps)`` numbers.
+
+    Attributes:
+        toggles: list of ``batch`` lists of ``timesteps``
+            ``ipywidgets.Checkbox`` (the mask; a native checkbox tells its
+            state to screen readers and shows a check mark, not a shade).
+        mask: the current mask, bool ``(batch, timesteps)``.
+        reduction: ``ipywidgets.Dropdown`` of Keras reductions
+            (:attr:`REDUCTIONS`).
+        explanation: the current :class:`masklab.losses.MaskedLossExplanation`.
+        keras_value: the Keras loss for the current mask (float).
+        agree: whether the two agree to float32 precision
+            (``masklab.widgets._loss_math.agrees``); the view says "agree" or
+            "DISAGREE".
+        same_as: the other reductions on offer that give the same value now
+            (list of str).
+        view: ``ipywidgets.HTML`` with the arithmetic.
+
+    Raises:
+        TypeError: ``y_true``, ``y_pred`` or ``sample_weight`` is not an
+            array of numbers (a string, None, non-numbers); a ``mask`` that
+            is not boolean-like. The message names the argument.
+        ValueError: ``y_pred`` not of shape ``(batch, timesteps, units)`` or
+            empty; values beyond float32's range; a ``mask`` not of shape
+            ``(batch, timesteps)``; an unknown ``loss``; and, as
+            :func:`masklab.masked_loss`, shapes of ``y_true`` or
+            ``sample_weight`` that do not fit ``y_pred``.
+
+    Example:
+
+    >>> explorer = LossExplorer(np.zeros((1, 3, 1)), np.ones((1, 3, 1)))
+    >>> explorer.toggles[0][2].value = False
+    >>> explorer.explanation.denominator, explorer.agree
+    (2.0, True)
+    >>> explorer.reduction.value = "mean"; explorer.same_as
+    ['sum_over_batch_size']
+    """
+
+    _kind = "loss"
+    REDUCTIONS = ("sum_over_batch_size", "sum", "mean")
+
+    def __init__(self, y_true, y_pred, *, loss="mse", mask=None, sample_weight=None):
+        self._y_true = _floats("y_true", y_true)
+        self._y_pred = _floats("y_pred", y_pred)
+        self._sample_weight = None if sample_weight is None else _floats("sample_weight", sample_weight)
+        self._loss_name = loss
+        if self._y_pred.ndim != 3:
+            raise ValueError(f"y_pred must have shape (batch, timesteps, units), got shape {self._y_pred.shape}")
+        batch, steps = self._y_pred.shape[:2]
+        if not batch or not steps:
+            raise ValueError(f"y_pred must have at least one sample and one timestep to toggle, "
+                             f"got shape {self._y_pred.shape}")
+        # The same boolean-like check as masked_loss: a 0.5-valued mask is refused, not rounded.
+        initial = np.ones((batch, steps), bool) if mask is None else _validate.bool_mask("mask", mask)
+        if initial.shape != (batch, steps):
+            raise ValueError(f"mask must have shape (batch, timesteps) = {(batch, steps)}, got {initial.shape}")
+        # Validate once with masklab's messages before building controls.
+        keras_loss(loss)
+        explain_masked_loss(self._y_true, self._y_pred, initial, loss, self._sample_weight)
+        self.reduction = widgets.Dropdown(options=list(self.REDUCTIONS), value="sum_over_batch_size",
+                                          description="reduction")
+        self.toggles = [
+            [widgets.Checkbox(value=bool(initial[i, t]), description=f"t{t}", indent=False,
+                              layout=widgets.Layout(width="56px")) for t in range(steps)]
+            for i in range(batch)
+        ]
+        self.view = widgets.HTML()
+        rows = [widgets.HBox([widgets.Label(f"sample {i} keeps", layout=widgets.Layout(width="120px")), *row],
+                             layout=widgets.Layout(flex_flow="row wrap"))
+                for i, row in enumerate(self.toggles)]
+        for control in [self.reduction, *(b for row in self.toggles for b in row)]:
+            control.observe(self._update, names="value")
+        super().__init__([self.reduction, *rows, self.view])
+        self._update()
+
+    @property
+    def mask(self) -> np.ndarray:
+        """The current mask, bool ``(batch, timesteps)``."""
+        return np.array([[b.value for b in row] for row in self.toggles], dtype=bool)
+
+    def _explain(self, mask, reduction):
+        return explain_masked_loss(self._y_true, self._y_pred, mask, self._loss_name, self._sample_weight, reduction)
+
+    def _keras_loss(self, mask, reduction):
+        loss = keras_loss(self._loss_name, reduction)
+        return float(loss(self._y_true, attach_mask(self._y_pred, mask), sample_weight=self._sample_weight))
+
+    def _same_value(self, mask, reduction):
+        """The other reductions that give the current value, and one sentence each saying why."""
+        mine = self.explanation
+        same_as, why = [], []
+        for other in self.REDUCTIONS:
+            if other == reduction:
+                continue
+            e = self._explain(mask, other)
+            if agrees(e.value, mine.value):
+                same_as.append(other)
+                why.append(f"{other!r} gives the same value: {same_value_reason(mine, e)}.")
+        return same_as, " ".join(why)
+
+    def _update(self, change=None):
+        mask = self.mask
+        reduction = self.reduction.value
+        self.explanation = self._explain(mask, reduction)
+        self.keras_value = self._keras_loss(mask, reduction)
+        self.agree = agrees(self.explanation.value, self.keras_value)
+        self.same_as, note = self._same_value(mask, reduction)
+        verdict = "agree" if self.agree else "&#10007; DISAGREE"
+        self.view.value = (
+            f"<div style='color:{TEXT}'>"
+            f"<p style='margin:2px 0'>masklab: <b>{self.explanation.numerator:.4f} / "
+            f"{self.explanation.denominator:g} = {self.explanation.value:.4f}</b> &nbsp; Keras: "
+            f"<b>{self.keras_value:.4f}</b> &nbsp; ({verdict})</p>"
+            f"<p style='margin:2px 0'>kept timesteps: {int(mask.sum())} of {mask.size}"
+            f"{' &nbsp; ' + html.escape(note, quote=False) if note else ''}</p>"
+            f"{loss_to_html(self.explanation, y_true=self._y_true, y_pred=self._y_pred, headline=False)}</div>"
+        )
+
+    def _controls_text(self):
+        kept = "; ".join(f"sample {i}: " + "".join("✓" if m else "✗" for m in row) for i, row in enumerate(self.mask))
+        return f"reduction={self.reduction.value!r}, kept: {kept}"
