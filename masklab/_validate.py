@@ -38,6 +38,24 @@ def show(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def show_array(array: np.ndarray, limit: int = 60) -> str:
+    """A short text of an array's values (NumPy's summary with ``...`` for big arrays), cut to ``limit``.
+
+    Never builds the text of a huge array: NumPy summarises beyond a few items.
+
+    >>> show_array(np.arange(10**6))
+    '[ 0 1 2 ... 999997 999998 999999]'
+    >>> show_array(np.array([["a", "b"]]))
+    "[['a' 'b']]"
+    """
+    try:
+        text = np.array2string(np.asarray(array), threshold=12, edgeitems=3, max_line_width=10**6)
+    except Exception:  # noqa: BLE001 - an object array whose items fail to print
+        return f"an array of shape {np.shape(array)}"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def first_line(text: str, limit: int = 200) -> str:
     """The first line of an error message, cut to ``limit`` characters (for a learner's own errors)."""
     lines = str(text)[: limit * 4].strip().splitlines()
@@ -86,8 +104,9 @@ def to_numpy(name: str, value) -> np.ndarray:
     """Convert arrays, nested lists and tensors (anything with ``.numpy()``) to NumPy.
 
     Raises:
-        TypeError: a string, None, a dict, a set, a generator or another
-            object that is not an array; values that are not numbers.
+        TypeError: a string, None, a dict, a set, a generator, a symbolic
+            ``KerasTensor`` or another object that is not an array; values
+            that are not numbers.
         ValueError: ragged nested lists (the message says to pad them).
     """
     if isinstance(value, (str, bytes)):
@@ -95,6 +114,11 @@ def to_numpy(name: str, value) -> np.ndarray:
     if value is None or isinstance(value, (collections.abc.Mapping, collections.abc.Set, collections.abc.Iterator)):
         raise TypeError(
             f"{name} must be an array, a nested list or a tensor, got {show(value)} of type {type(value).__name__}"
+        )
+    if type(value).__name__ == "KerasTensor":  # from keras.Input: a shape and a dtype, no values
+        raise TypeError(
+            f"{name} must hold concrete values, got a symbolic KerasTensor of shape {tuple(value.shape)}; "
+            "call the layer or model on real data (a NumPy array) instead"
         )
     if hasattr(value, "numpy") and not isinstance(value, np.ndarray):
         try:
@@ -138,10 +162,16 @@ def _ragged(value) -> bool:
 
 
 def numeric(name: str, array: np.ndarray, *, allow_bool: bool = False) -> np.ndarray:
-    """Require a numeric dtype (integers or floats; booleans only if allowed)."""
+    """Require a numeric dtype (integers or floats; booleans only if allowed).
+
+    Raises:
+        TypeError: naming ``name``, the dtype, the values and what was expected, e.g.
+            ``x must hold numbers, got dtype <U1: [['a']] (expected integers, floats or booleans)``.
+    """
     kinds = "biuf" if allow_bool else "iuf"
     if array.dtype.kind not in kinds:
-        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
+        expected = "integers, floats or booleans" if allow_bool else "integers or floats"
+        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}: {show_array(array)} (expected {expected})")
     return array
 
 
@@ -182,14 +212,22 @@ def bool_mask(name: str, value) -> np.ndarray:
     if array.dtype.kind == "b":
         return array
     if array.dtype.kind not in "iuf" or (array.size and not np.isin(array, (0, 1)).all()):
-        shown = np.unique(array)[:6].tolist() if array.dtype.kind in "iuf" else f"dtype {array.dtype}"
+        shown = (np.unique(array)[:6].tolist() if array.dtype.kind in "iuf"
+                 else f"dtype {array.dtype}: {show_array(array)}")
         raise TypeError(f"{name} must be boolean-like (booleans or 0/1), got {shown}")
     return array.astype(bool)
 
 
 def rank(name: str, array: np.ndarray, expected, shape_hint: str) -> np.ndarray:
-    """Require ``array.ndim`` in ``expected`` (an int or a tuple of ints)."""
+    """Require ``array.ndim`` in ``expected`` (an int or a tuple of ints).
+
+    Raises:
+        ValueError: naming ``name``, the expected shape, the shape and the values, e.g.
+            ``lengths must have shape (batch,), got shape (1, 2) (rank 2): [[1 2]]``.
+    """
     expected = (expected,) if isinstance(expected, int) else tuple(expected)
     if array.ndim not in expected:
-        raise ValueError(f"{name} must have shape {shape_hint}, got shape {array.shape} (rank {array.ndim})")
+        raise ValueError(
+            f"{name} must have shape {shape_hint}, got shape {array.shape} (rank {array.ndim}): {show_array(array)}"
+        )
     return array

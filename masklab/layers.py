@@ -14,16 +14,24 @@ Mask roles (the terms of the Keras guide "Masking and padding with Keras"):
 - :class:`MaskedTemporalSoftmax`: **consumes** the mask in ``call`` and
   passes it on.
 - :class:`MaskedGlobalMaxPooling1D`: **consumes** the mask and outputs none.
-- :class:`KeepMask`: wraps a sequence layer (an RNN from Keras 3.16) so the
-  mask it uses is also **propagated**.
+- :class:`KeepMask`: wraps an RNN (``keras.layers.RNN`` subclass or
+  ``Bidirectional``) so the mask it uses is also **propagated** (Keras 3.16
+  stopped RNNs passing it on).
 """
 
 from __future__ import annotations
 
+import warnings
+
 import keras
 from keras import ops
 
+from masklab._validate import positive_int, show
+
 PACKAGE = "masklab"
+#: The layers :class:`KeepMask` accepts: every ``keras.layers.RNN`` subclass (``LSTM``, ``GRU``,
+#: ``SimpleRNN``, ``ConvLSTM1D/2D/3D``, ``RNN(cell)``) and ``Bidirectional``.
+KEEP_MASK_ACCEPTS = (keras.layers.RNN, keras.layers.Bidirectional)
 
 
 def _check_rank(layer, input_shape, rank, hint):
@@ -87,8 +95,6 @@ class MaskedEmbedding(keras.layers.Layer):
 
     def __init__(self, input_dim, output_dim, mask_zero=True, **kwargs):
         super().__init__(**kwargs)
-        from masklab._validate import positive_int
-
         self.input_dim = positive_int("input_dim", input_dim)
         self.output_dim = positive_int("output_dim", output_dim)
         self.mask_zero = bool(mask_zero)
@@ -288,32 +294,48 @@ class MaskedGlobalMaxPooling1D(_SequenceConsumer):
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
 class KeepMask(keras.layers.Wrapper):
-    """Run a sequence layer with the incoming mask, and pass that mask on.
+    """Run an RNN with the incoming mask, and pass that mask on.
 
-    From Keras 3.16 an RNN, ``Bidirectional`` and ``TimeDistributed`` still use
-    the mask (an RNN skips masked timesteps) but no longer hand it to the
-    layers after them (keras-team/keras PR #23235 sets their
-    ``supports_masking`` to False), so a per-timestep loss after
-    ``LSTM(return_sequences=True)`` stops being masked. ``KeepMask(layer)``
-    restores what Keras 3.15 did: the wrapped layer receives the mask, and
-    the wrapper's output carries the same mask whenever the output keeps the
-    time axis (rank 3 or more). On Keras up to 3.15 it changes nothing.
+    From Keras 3.16 an RNN and ``Bidirectional`` still use the mask (they
+    skip masked timesteps) but no longer hand it to the layers after them
+    (keras-team/keras PR #23235 sets their ``supports_masking`` to False), so
+    a per-timestep loss after ``LSTM(return_sequences=True)`` stops being
+    masked. ``KeepMask(layer)`` restores what Keras 3.15 did: the wrapped
+    layer receives the mask, and the wrapper's output carries the same mask
+    whenever the output keeps the time axis (rank 3 or more, i.e.
+    ``return_sequences=True``). On Keras up to 3.15 it changes nothing.
+
+    Accepted layers, decided by class (:data:`KEEP_MASK_ACCEPTS`): any
+    ``keras.layers.RNN`` subclass (``LSTM``, ``GRU``, ``SimpleRNN``,
+    ``ConvLSTM1D/2D/3D``, ``keras.layers.RNN(cell)``) and
+    ``keras.layers.Bidirectional``. Any other layer is refused: a layer that
+    supports masking passes the mask on by itself, and one that does not
+    needs ``supports_masking``/``compute_mask`` (lesson 04), not this wrapper.
 
     Args:
-        layer: a ``keras.layers.Layer`` whose output has the input's timesteps
-            (e.g. ``LSTM(..., return_sequences=True)``, ``TimeDistributed``);
-            for a layer that removes the time axis no mask is passed on.
+        layer: an instance of an accepted class, e.g.
+            ``LSTM(..., return_sequences=True)``; with
+            ``return_sequences=False`` the output has no time axis and no mask
+            is passed on.
 
     Call arguments:
-        inputs: tensor ``(batch, timesteps, ...)``.
+        inputs: float tensor ``(batch, timesteps, features)`` (``(batch,
+            timesteps, ...)`` for a ConvLSTM).
         mask: optional bool ``(batch, timesteps)``, filled in by Keras.
-        training: passed to the wrapped layer.
+        training: bool or None, passed to the wrapped layer.
 
-    Output shape: the wrapped layer's. Output mask: the input mask, or None
-    when the output has no time axis.
+    Output shape: the wrapped layer's, e.g. ``(batch, timesteps, units)``.
+    Output mask: the input mask (bool ``(batch, timesteps)``), or None when
+    the output has no time axis or no mask came in.
+
+    Serialization: ``get_config``/``from_config`` (``keras.layers.Wrapper``'s)
+    store the wrapped layer's config, so a model with ``KeepMask`` saves to
+    and loads from a ``.keras`` file (registered as ``"masklab>KeepMask"``).
 
     Raises:
-        TypeError: ``layer`` is not a Keras layer.
+        TypeError: ``layer`` is not an instance of an accepted class (a
+            ``Dense``, a ``TimeDistributed``, a string); the message names
+            ``layer``, its class and the accepted classes.
 
     Example:
 
@@ -324,14 +346,17 @@ class KeepMask(keras.layers.Wrapper):
     """
 
     def __init__(self, layer, **kwargs):
-        if not isinstance(layer, keras.layers.Layer):
-            raise TypeError(f"layer must be a keras.layers.Layer, got {type(layer).__name__}")
+        if not isinstance(layer, KEEP_MASK_ACCEPTS):
+            raise TypeError(
+                f"layer must be an RNN: an instance of a keras.layers.RNN subclass (LSTM, GRU, SimpleRNN, "
+                f"ConvLSTM1D/2D/3D, RNN(cell)) or of keras.layers.Bidirectional, got {show(layer)} of class "
+                f"{type(layer).__name__}; KeepMask passes on the mask an RNN uses, "
+                "other layers pass it on themselves (supports_masking)"
+            )
         super().__init__(layer, **kwargs)
         self.supports_masking = True
 
     def call(self, inputs, mask=None, training=None):
-        import warnings
-
         with warnings.catch_warnings():
             # The wrapped layer may warn that it "will destroy the mask": this wrapper keeps it.
             warnings.filterwarnings("ignore", message=".*destroy the mask information.*")

@@ -29,6 +29,7 @@ import dataclasses
 import numpy as np
 
 from masklab import _validate
+from masklab.display import loss_to_html
 
 EPSILON = 1e-7  # keras.backend.epsilon(), used to clip probabilities
 # Keras clips probabilities to [epsilon, 1 - epsilon] in float32 (the loss' dtype): 1 - 1e-7 rounds to
@@ -202,14 +203,32 @@ def _loss_function(loss):
     raise ValueError(f"loss must be one of {list(LOSSES)} or a callable, got {_validate.show(loss)}")
 
 
+def _fits(losses_shape, weights_shape) -> bool:
+    """Whether Keras' squeeze/expand of a last axis of 1, then broadcasting, keeps ``losses_shape``."""
+    empty = np.empty(())
+    losses, weights = _squeeze_or_expand(np.broadcast_to(empty, losses_shape), np.broadcast_to(empty, weights_shape))
+    try:
+        return np.broadcast_shapes(losses.shape, weights.shape) == losses.shape
+    except ValueError:
+        return False
+
+
 def _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction):
-    """Steps 1-3 of the module docstring; returns (losses, weights, weighted, mask)."""
+    """Steps 1-3 of the module docstring.
+
+    Returns ``(losses, weights, weighted, mask, weight_sum)``: the per-element losses (a last axis of 1
+    squeezed or expanded to line up with the weights, as Keras does), each element's weight (broadcast
+    to the shape of the product), their product, the bool mask (or None) and the sum of the weights
+    before broadcasting (what Keras' ``"mean_with_sample_weight"`` divides by).
+    """
     _reduction(reduction)
     fn, name, named = _loss_function(loss)
     y_true = _as_float("y_true", y_true)
     y_pred = _as_float("y_pred", y_pred)
     if y_pred.ndim == 0:
-        raise ValueError("y_pred must have a batch axis, got a scalar")
+        raise ValueError(
+            f"y_pred must have a batch axis, shape (batch, ...), got the scalar {_validate.show(y_pred.item())}"
+        )
     if named:  # keras.losses.LossFunctionWrapper.call does this before every named loss
         y_true, y_pred = _squeeze_or_expand(y_true, y_pred)
     try:
@@ -225,27 +244,31 @@ def _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction):
     weights = None
     if mask is not None:
         mask = _validate.bool_mask("mask", mask)
-        if mask.shape != losses.shape:
+        # Keras (reduce_weighted_values) squeezes or expands a last axis of 1 to line the mask up with
+        # the losses, then broadcasts: a single-timestep mask may be (batch,), (batch, 1) or (batch, 1, 1).
+        # A mask that would broadcast the losses to another shape is refused (Keras averages silently
+        # over the wrong elements there, or raises "Incompatible shapes").
+        if not _fits(losses.shape, mask.shape):
             raise ValueError(
                 f"mask of shape {mask.shape} does not match the per-element losses of shape {losses.shape} "
-                f"(y_pred {y_pred.shape}); a sequence mask is (batch, timesteps)"
+                f"(y_pred {y_pred.shape}): {_validate.show_array(mask)}; expected a mask of the losses' shape "
+                f"{losses.shape} (a sequence mask is (batch, timesteps)), or that shape with a last axis of 1 "
+                "added or removed, which Keras squeezes"
             )
         weights = mask.astype(np.float64)
     if sample_weight is not None:
         sw = _as_float("sample_weight", sample_weight)
         if weights is None:
             weights = sw
-        else:
+        else:  # keras.src.losses.loss.apply_mask: the mask is lined up with sample_weight first
             weights, sw = _squeeze_or_expand(weights, sw)
             weights = _multiply(sw, weights, "sample_weight and mask")
-    weighted = losses
-    if weights is not None:
-        losses_, weights = _squeeze_or_expand(losses, weights)
-        weighted = _multiply(losses_, weights, "per-element losses and sample_weight")
-        weights = np.broadcast_to(weights, weighted.shape)
-    else:
-        weights = np.ones_like(losses)
-    return losses, np.array(weights, dtype=np.float64), weighted, mask
+    if weights is None:
+        return losses, np.ones_like(losses), losses, mask, float(losses.size)
+    losses, weights = _squeeze_or_expand(losses, weights)
+    weighted = _multiply(losses, weights, "per-element losses and sample_weight")
+    weight_sum = float(np.sum(weights))  # before broadcasting, as keras.src.losses.loss.reduce_values sums it
+    return losses, np.array(np.broadcast_to(weights, weighted.shape), dtype=np.float64), weighted, mask, weight_sum
 
 
 @dataclasses.dataclass(frozen=True)
@@ -287,8 +310,6 @@ class MaskedLossExplanation:
         )
 
     def _repr_html_(self) -> str:
-        from masklab.display import loss_to_html
-
         return loss_to_html(self)
 
 
@@ -297,15 +318,20 @@ def explain_masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=Non
     """Compute a masked loss as Keras 3 does, keeping every intermediate.
 
     Arguments and errors as :func:`masked_loss`, except that ``reduction``
-    must not be None (there is nothing to explain without a reduction).
+    must not be None (there is nothing to explain without a reduction): a
+    ValueError names it.
 
     Returns:
-        :class:`MaskedLossExplanation`: value, numerator, denominator and
-        the per-element losses and weights (``.rows()`` for a table).
+        :class:`MaskedLossExplanation`: ``value`` (float, what
+        :func:`masked_loss` returns), ``numerator`` and ``denominator``
+        (floats, ``value = numerator / denominator``, 0 when the
+        denominator is 0), and the per-element ``losses`` and ``weights``
+        (float64 arrays of one shape; ``.rows()`` for a table).
     """
     if reduction in (None, "none"):
         raise ValueError("reduction must be 'sum_over_batch_size', 'sum' or 'mean' to explain a loss, got None")
-    losses, weights, weighted, mask = _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction)
+    losses, weights, weighted, mask, weight_sum = _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight,
+                                                                    reduction)
     numerator = float(np.sum(weighted))
     if reduction == "sum":
         return MaskedLossExplanation(numerator, numerator, 1.0, losses, weights, reduction)
@@ -316,8 +342,9 @@ def explain_masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=Non
     size = weighted.size
     if reduction == "mean_with_sample_weight" and (mask is not None or sample_weight is not None):
         # Keras 3.15: the mask becomes a plain 0/1 weight and the sum is divided by the sum of the
-        # weights (sample_weight * mask), again with divide_no_nan.
-        denominator = float(np.sum(weights))
+        # weights (sample_weight * mask) as given, before they are broadcast against the losses (a
+        # (batch, 1) sample_weight counts once per sample), again with divide_no_nan.
+        denominator = weight_sum
     elif mask is None:
         denominator = float(size)
     else:
@@ -332,48 +359,75 @@ def masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=None, reduc
 
     Computes what ``keras.losses.get(loss)(y_true, y_pred, sample_weight)``
     returns when ``mask`` is attached to ``y_pred`` (Keras 3.12-3.15,
-    ``keras/src/losses/loss.py``), in float64.
+    ``keras/src/losses/loss.py``), in float64: the value ``Model.evaluate``
+    reports for a model whose output carries that mask.
 
     Args:
-        y_true: targets, array-like or tensor. Same shape as ``y_pred`` (for
-            ``"sparse_categorical_crossentropy"``: class ids, ``y_pred``'s
-            shape without its last axis, or with a last axis of 1).
-        y_pred: predictions, shape ``(batch, ...)``, e.g. ``(batch,
-            timesteps, units)``.
-        mask: boolean-like, the shape of the per-element losses (``(batch,
-            timesteps)`` for sequences): the mask Keras would attach to
-            ``y_pred``; None for no mask.
+        y_true: targets, array-like or tensor of numbers. Same shape as
+            ``y_pred``, or with a last axis of 1 added or removed (Keras
+            squeezes it). For ``"sparse_categorical_crossentropy"``: class
+            ids in ``[0, classes)``, of ``y_pred``'s shape without its last
+            axis, or with a last axis of 1 instead: for ``y_pred`` of shape
+            ``(batch, timesteps, classes)``, ``(batch, timesteps)`` or
+            ``(batch, timesteps, 1)`` (a single timestep: ``(batch, 1)`` or
+            ``(batch, 1, 1)``).
+        y_pred: predictions, array-like or tensor of numbers, shape
+            ``(batch, ...)``, e.g. ``(batch, timesteps, units)``;
+            probabilities for the cross-entropies.
+        mask: boolean-like (bools, or numbers that are all 0/1), the mask
+            Keras would attach to ``y_pred``, of the per-element losses'
+            shape (``(batch, timesteps)`` for sequences, i.e. ``y_pred``'s
+            shape without its last axis), or that shape with a last axis of 1
+            added or removed (Keras squeezes it: for one timestep
+            ``(batch,)``, ``(batch, 1)`` and ``(batch, 1, 1)`` all fit), or
+            a shape that broadcasts to it (``(batch, 1)``: one flag per
+            sample). None: no mask.
         loss: ``"mse"``, ``"mae"``, ``"huber"`` (delta 1.0),
             ``"binary_crossentropy"``, ``"categorical_crossentropy"``,
             ``"sparse_categorical_crossentropy"``, or a callable
             ``fn(y_true, y_pred) -> per-element losses`` (NumPy arrays in
             and out, batch axis first). Probabilities are clipped to
             ``[1e-7, 1 - 1e-7]`` in float32, as Keras clips them.
-        sample_weight: optional weights, broadcast against the per-element
-            losses as Keras broadcasts them: ``(batch, timesteps)`` for
-            sequences; a ``(batch,)`` vector fits only ``(batch,)`` losses.
+        sample_weight: optional array-like of numbers, lined up with the
+            mask and then with the per-element losses as Keras does
+            (squeezing or expanding a last axis of 1, then broadcasting):
+            ``(batch, timesteps)`` for sequences; a ``(batch,)`` vector fits
+            only ``(batch,)`` or ``(batch, 1)`` losses.
         reduction: ``"sum_over_batch_size"`` (Keras' default), ``"mean"``
             (the same arithmetic), ``"sum"``, ``"mean_with_sample_weight"``
-            (divides by the sum of ``sample_weight * mask``; Keras >= 3.15),
-            or None (no reduction).
+            (divides by the sum of ``sample_weight * mask`` as given, before
+            broadcasting; Keras >= 3.15), or None / ``"none"`` (no
+            reduction).
 
     Returns:
-        ``float`` for a reduction; for ``reduction=None`` a float64 array:
-        per-element losses times their weights (mask included).
+        ``float`` for a reduction (0.0 for an all-masked batch, as Keras'
+        ``divide_no_nan`` gives); for ``reduction=None`` a float64 array of
+        the per-element losses' shape: per-element losses times their
+        weights (mask included).
 
     Raises:
-        ValueError: unknown ``loss`` or ``reduction``; shapes of
-            ``y_true``/``y_pred``/``mask``/``sample_weight`` that do not fit
-            (including a one-class ``y_pred`` of shape ``(batch, timesteps,
-            1)`` with ``(batch, timesteps)`` class ids, which Keras refuses).
-        TypeError: non-numeric inputs; a mask that is not boolean-like; a
-            Keras loss object (it reduces; pass its name).
+        ValueError: unknown ``loss`` or ``reduction``; ``y_pred`` a scalar;
+            ragged inputs; ``y_true`` and ``y_pred`` shapes that do not fit
+            the loss (including ``(batch,)`` class ids for a ``(batch, 1,
+            classes)`` ``y_pred``, and a one-class ``y_pred`` of shape
+            ``(batch, timesteps, 1)`` with ``(batch, timesteps)`` class ids:
+            Keras refuses both); class ids outside ``[0, classes)``; a
+            ``mask`` that does not fit the per-element losses as above (the
+            message gives both shapes: Keras raises "Incompatible shapes",
+            or, for a mask of two more axes, silently broadcasts the losses
+            to the wrong shape); a ``sample_weight`` that does not broadcast.
+            Every message names the argument.
+        TypeError: non-numeric inputs; a ``mask`` that is not boolean-like;
+            a Keras loss object (it reduces; pass its name).
 
     Example:
 
     >>> y_true = np.zeros((1, 4, 1)); y_pred = np.array([[[1.0], [2.0], [3.0], [4.0]]])
     >>> masked_loss(y_true, y_pred, mask=[[True, True, False, False]])   # (1 + 4) / 2
     2.5
+    >>> round(masked_loss([[[1]], [[0]]], [[[0.2, 0.8]], [[0.6, 0.4]]], mask=[True, False],
+    ...                   loss="sparse_categorical_crossentropy"), 6)   # one timestep: -log(0.8)
+    0.223144
     """
     if reduction in (None, "none"):
         return _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction)[2]

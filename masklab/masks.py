@@ -34,19 +34,30 @@ def attach_mask(x, mask):
     Uses Keras' private ``set_keras_mask`` (Keras >= 3.6) in this one place.
 
     Args:
-        x: array-like or tensor, shape ``(batch, timesteps, ...)``.
-        mask: boolean-like ``(batch, timesteps)``.
+        x: array-like or tensor of numbers (ints, floats or bools), shape
+            ``(batch, timesteps, ...)`` (rank 2 or more). Its dtype is kept.
+        mask: boolean-like (bools, or numbers that are all 0/1), shape
+            ``(batch, timesteps)`` = ``x.shape[:2]``; ``True`` = keep.
 
     Returns:
-        a backend tensor (``tf.Tensor`` on TensorFlow) of ``x``'s values with
-        the mask attached; :func:`get_mask` reads it back.
+        a backend tensor (``tf.Tensor`` on TensorFlow) of ``x``'s values,
+        shape and dtype, with the bool ``(batch, timesteps)`` mask attached;
+        :func:`get_mask` reads it back.
 
     Raises:
-        TypeError: ``mask`` is not boolean-like (booleans or 0/1); ``x``
-            does not hold numbers.
-        ValueError: ``x`` has fewer than 2 axes; ``mask``'s shape is not
-            ``x.shape[:2]`` (a 0-d, ``(batch,)`` or rank-3 mask is refused
-            here, not deep inside a Keras loss).
+        TypeError: ``x`` is not an array of numbers (a string, None, a dict,
+            strings, a symbolic ``KerasTensor``); ``mask`` is not boolean-like.
+        ValueError: ``x`` is ragged or has fewer than 2 axes; ``mask``'s
+            shape is not ``x.shape[:2]`` (a 0-d, ``(batch,)`` or rank-3 mask
+            is refused here, not deep inside a Keras loss). Every message
+            names the argument (``x`` or ``mask``), the value and what was
+            expected.
+
+    Example:
+
+    >>> t = attach_mask(np.ones((1, 3, 2), "float32"), [[1, 1, 0]])
+    >>> get_mask(t).tolist()
+    [[True, True, False]]
     """
     import keras
 
@@ -55,7 +66,8 @@ def attach_mask(x, mask):
     mask_array = _validate.bool_mask("mask", mask)
     if mask_array.shape != values.shape[:2]:
         raise ValueError(
-            f"mask must have shape (batch, timesteps) = {values.shape[:2]} to match x, got {mask_array.shape}"
+            f"mask must have shape (batch, timesteps) = {values.shape[:2]} to match x, "
+            f"got shape {mask_array.shape}: {_validate.show_array(mask_array)}"
         )
     tensor = keras.ops.convert_to_tensor(values)
     bool_mask = keras.ops.convert_to_tensor(mask_array)
@@ -72,9 +84,10 @@ def get_mask(tensor):
     """Return the mask Keras attached to a layer's output, as NumPy.
 
     Args:
-        tensor: the output of a Keras layer or model called eagerly on data
-            (a TensorFlow, JAX or torch tensor). A NumPy array never carries a
-            mask.
+        tensor: one output of a Keras layer or model called eagerly on data
+            (a TensorFlow, JAX or torch tensor), or a NumPy array (which never
+            carries a mask). For a layer with several outputs (a list), call
+            ``get_mask`` on each.
 
     Returns:
         bool ``np.ndarray`` of shape ``(batch, timesteps)`` (``True`` =
@@ -82,7 +95,10 @@ def get_mask(tensor):
 
     Raises:
         TypeError: ``tensor`` is a symbolic ``KerasTensor`` (built by
-            ``keras.Input``), which has no values; call the layer on data.
+            ``keras.Input``), which has no values (call the layer on data);
+            ``tensor`` is not a tensor or an array (a list, None, a string, a
+            number: anything without ``shape`` and ``dtype``), which cannot
+            carry a mask.
 
     Example:
 
@@ -92,8 +108,16 @@ def get_mask(tensor):
     """
     if type(tensor).__name__ == "KerasTensor":
         raise TypeError(
-            "tensor is a symbolic KerasTensor (from keras.Input) and has no values; "
+            f"tensor must hold values, got a symbolic KerasTensor of shape {tuple(tensor.shape)} and dtype "
+            f"{tensor.dtype} (from keras.Input); "
             "call the layer on real data (a NumPy array) and pass its output"
+        )
+    if not (hasattr(tensor, "shape") and hasattr(tensor, "dtype")):
+        hint = (f"; for a layer with {len(tensor)} outputs call get_mask on each"
+                if isinstance(tensor, (list, tuple)) else "")
+        raise TypeError(
+            f"tensor must be a tensor (a layer's output) or a NumPy array, got {_validate.show(tensor)} "
+            f"of type {type(tensor).__name__}{hint}"
         )
     mask = _attached_mask(tensor)
     if mask is None:
@@ -105,10 +129,10 @@ def mask_from_lengths(lengths, maxlen=None, *, padding="post"):
     """Build the mask of a padded batch from the sequence lengths.
 
     Args:
-        lengths: 1-D non-negative ints, shape ``(batch,)``: real timesteps
-            per row.
+        lengths: array-like or tensor of non-negative integers (or whole
+            floats), shape ``(batch,)``: the real timesteps of each row.
         maxlen: positive int, timesteps per row; ``None`` uses
-            ``max(lengths)``. Must be at least ``max(lengths)``.
+            ``max(lengths)`` (at least 1). Must be at least ``max(lengths)``.
         padding: ``"post"`` (real steps first, as in a right-padded batch)
             or ``"pre"`` (real steps last, ``keras.utils.pad_sequences``'s
             default).
@@ -117,11 +141,14 @@ def mask_from_lengths(lengths, maxlen=None, *, padding="post"):
         bool ``np.ndarray`` of shape ``(batch, maxlen)``.
 
     Raises:
-        TypeError: ``lengths`` does not hold integers.
-        ValueError: ``lengths`` is not 1-D, is negative or exceeds
-            ``maxlen``; ``maxlen`` is not a positive integer; ``padding`` is
-            not ``"pre"``/``"post"``; the mask would exceed
-            ``masklab._validate.MAX_CELLS`` cells (``[2**40]``).
+        TypeError: ``lengths`` is not an array (a string, None, a dict) or
+            does not hold integers.
+        ValueError: ``lengths`` is not 1-D, is ragged, is negative or
+            exceeds ``maxlen``; ``maxlen`` is not a positive integer (bools
+            and floats refused); ``padding`` is not ``"pre"``/``"post"``; the
+            mask would exceed ``masklab._validate.MAX_CELLS`` cells
+            (``[2**40]``). Every message names the argument, the value and
+            what was expected.
 
     Example:
 
@@ -132,9 +159,9 @@ def mask_from_lengths(lengths, maxlen=None, *, padding="post"):
     _validate.rank("lengths", lengths, 1, "(batch,)")
     whole_floats = lengths.dtype.kind == "f" and _validate.is_whole(lengths).all()
     if lengths.size and lengths.dtype.kind not in "iu" and not whole_floats:
-        raise TypeError(f"lengths must hold integers, got dtype {lengths.dtype}: {_validate.show(lengths.tolist())}")
+        raise TypeError(f"lengths must hold integers, got dtype {lengths.dtype}: {_validate.show_array(lengths)}")
     if lengths.size and lengths.min() < 0:
-        raise ValueError(f"lengths must be non-negative, got {lengths.min()} in {_validate.show(lengths.tolist())}")
+        raise ValueError(f"lengths must be non-negative, got {lengths.min()} in {_validate.show_array(lengths)}")
     padding = _validate.side("padding", padding)
     longest = int(lengths.max()) if lengths.size else 0
     if maxlen is None:
@@ -159,18 +186,20 @@ def mask_from_values(x, mask_value=0.0):
     Keras 3's ``Masking.compute_mask``: ``any(inputs != mask_value, axis=-1)``.
 
     Args:
-        x: array, nested list or tensor of shape ``(batch, timesteps,
-            features)``, numeric.
-        mask_value: real number that marks padding.
+        x: array, nested list or tensor of numbers (ints, floats or bools),
+            shape ``(batch, timesteps, features)``.
+        mask_value: real number (not a bool) that marks padding; default 0.0.
 
     Returns:
         bool ``np.ndarray`` of shape ``(batch, timesteps)``.
 
     Raises:
-        TypeError: ``x`` is not numeric; ``mask_value`` is not a number.
-        ValueError: ``x`` is not rank 3 (for token ids of shape
+        TypeError: ``x`` is not an array of numbers; ``mask_value`` is not a
+            real number.
+        ValueError: ``x`` is ragged or not rank 3 (for token ids of shape
             ``(batch, timesteps)`` the ``Embedding(mask_zero=True)`` rule is
-            simply ``ids != 0``).
+            simply ``ids != 0``). Every message names the argument, the
+            value and what was expected.
 
     Example:
 
@@ -180,8 +209,9 @@ def mask_from_values(x, mask_value=0.0):
     x = _validate.numeric("x", _validate.to_numpy("x", x), allow_bool=True)
     if x.ndim != 3:
         raise ValueError(
-            f"x must have shape (batch, timesteps, features), got shape {x.shape} (rank {x.ndim}); "
-            "for token ids of shape (batch, timesteps) the Embedding(mask_zero=True) rule is ids != 0"
+            f"x must have shape (batch, timesteps, features), got shape {x.shape} (rank {x.ndim}): "
+            f"{_validate.show_array(x)}; for token ids of shape (batch, timesteps) the "
+            "Embedding(mask_zero=True) rule is ids != 0"
         )
     mask_value = _validate.real_number("mask_value", mask_value)
     return np.any(x != mask_value, axis=-1)
@@ -197,23 +227,26 @@ def attention_mask(query_mask, key_mask=None, *, causal=False):
     boolean ``attn_mask`` use the opposite: ``True`` = ignore).
 
     Args:
-        query_mask: boolean-like ``(batch, T_q)``: the queries' padding mask
-            (``True`` = real step), e.g. ``batch.mask`` of
-            :func:`masklab.pad_batch`.
-        key_mask: boolean-like ``(batch, T_k)`` for the keys/values; None
-            means self-attention, where the keys are the queries
-            (``key_mask = query_mask``).
-        causal: also forbid attending to later keys (a decoder), a bool.
+        query_mask: boolean-like (bools, or numbers that are all 0/1),
+            shape ``(batch, T_q)``: the queries' padding mask (``True`` =
+            real step), e.g. ``batch.mask`` of :func:`masklab.pad_batch`.
+        key_mask: boolean-like, shape ``(batch, T_k)``, for the
+            keys/values; None means self-attention, where the keys are the
+            queries (``key_mask = query_mask``).
+        causal: bool (keyword only): also forbid attending to later keys (a
+            decoder).
 
     Returns:
         bool ``np.ndarray`` of shape ``(batch, T_q, T_k)``. A padded query's
         row is all ``False``; Keras then gives that row attention weights of 0.
 
     Raises:
-        TypeError: a mask that is not boolean-like (booleans or 0/1);
-            ``causal`` not a bool.
-        ValueError: a mask that is not rank 2; masks whose batch sizes
-            differ; a mask above ``masklab._validate.MAX_CELLS`` cells.
+        TypeError: ``query_mask`` or ``key_mask`` is not an array or not
+            boolean-like (booleans or 0/1); ``causal`` is not a bool.
+        ValueError: ``query_mask`` or ``key_mask`` is not rank 2;
+            ``key_mask``'s batch size differs from ``query_mask``'s; the
+            result would exceed ``masklab._validate.MAX_CELLS`` cells. Every
+            message names the argument, the value and what was expected.
 
     Example:
 
@@ -224,12 +257,14 @@ def attention_mask(query_mask, key_mask=None, *, causal=False):
     key = query if key_mask is None else _validate.rank(
         "key_mask", _validate.bool_mask("key_mask", key_mask), 2, "(batch, T_k)")
     if not isinstance(causal, (bool, np.bool_)):
-        raise TypeError(f"causal must be True or False, got {_validate.show(causal)}")
+        raise TypeError(f"causal must be True or False, got {_validate.show(causal)} of type {type(causal).__name__}")
     if key.shape[0] != query.shape[0]:
         raise ValueError(
-            f"key_mask must have the batch size of query_mask ({query.shape[0]}), got shape {key.shape}"
+            f"key_mask must have the batch size of query_mask ({query.shape[0]}), got shape {key.shape}: "
+            f"{_validate.show_array(key)}"
         )
-    _validate.cells("query_mask and key_mask", (query.shape[0], query.shape[1], key.shape[1]))
+    names = "query_mask" if key_mask is None else "query_mask and key_mask"
+    _validate.cells(names, (query.shape[0], query.shape[1], key.shape[1]))
     mask = query[:, :, None] & key[:, None, :]
     if causal:
         mask &= np.tril(np.ones((query.shape[1], key.shape[1]), dtype=bool))[None]

@@ -3,6 +3,9 @@
 import json
 import pathlib
 import re
+import subprocess
+
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -10,7 +13,7 @@ LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 def _relative_links(text):
     for target in LINK.findall(text):
-        if "://" in target or target.startswith("#") or target.startswith("mailto:"):
+        if "://" in target or target.startswith(("#", "mailto:")):
             continue
         yield target.split("#")[0]
 
@@ -50,9 +53,30 @@ def test_lessons_store_no_tensorflow_log_noise_or_errors():
                 assert not noise.search("".join(out.get("text", ""))), f"{nb.name}: TensorFlow log noise stored"
 
 
-def test_ci_runs_the_readme_test_command():
+def _readme_block(text, marker):
+    """The lines of the first fenced block after ``<!-- marker -->``, parsed in Python."""
+    lines = text.split("<!-- " + marker + " -->", 1)[1].splitlines()
+    fences = [i for i, line in enumerate(lines) if line.startswith("```")]
+    return "\n".join(lines[fences[0] + 1:fences[1]])
+
+
+def _ci_extraction(variable):
+    """The awk program .ci/run uses to set ``variable`` from README.md."""
+    script = (ROOT / ".ci" / "run").read_text()
+    found = re.search(rf"^{variable}=\$\(awk '([^']*)' README\.md\)$", script, re.MULTILINE)
+    assert found, f".ci/run no longer sets {variable} with awk from README.md"
+    return found.group(1), script
+
+
+@pytest.mark.parametrize("marker, variable", [("test-command", "command"), ("matrix-command", "matrix_command")])
+def test_ci_runs_exactly_the_readme_command_block(marker, variable):
+    """Run .ci/run's own awk extraction on README.md and compare it with the block parsed here."""
     readme = (ROOT / "README.md").read_text()
-    block = readme.split("<!-- test-command -->", 1)[1].split("```")[1]
-    command = block.split("\n", 1)[1].strip()
-    assert "pytest" in command and "pip install" in command
-    assert "test-command" in (ROOT / ".ci" / "run").read_text()
+    expected = _readme_block(readme, marker)
+    assert expected.strip() and "pytest" in _readme_block(readme, "test-command")
+    program, script = _ci_extraction(variable)
+    assert f"<!-- {marker} -->" in program
+    extracted = subprocess.run(["awk", program, "README.md"], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert extracted.stdout.rstrip("\n") == expected
+    # ... and .ci/run executes that variable.
+    assert f'bash -euo pipefail -c "${variable}"' in script

@@ -4,12 +4,15 @@ import pytest
 
 from masklab import attach_mask, get_mask
 from masklab.layers import (
+    KEEP_MASK_ACCEPTS,
+    KeepMask,
     MaskedActivation,
     MaskedEmbedding,
     MaskedGlobalMaxPooling1D,
     MaskedTemporalSoftmax,
     TemporalSplit,
 )
+from masklab.losses import masked_loss
 
 
 def softmax_over_time_reference(x, mask):
@@ -148,7 +151,7 @@ def test_masked_activation_propagates_and_applies():
     out = MaskedActivation("relu")(x)
     assert np.asarray(out).tolist() == [[[0.0], [2.0]]]
     assert get_mask(out).tolist() == [[True, False]]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no-such-activation"):
         MaskedActivation("no-such-activation")
 
 
@@ -185,14 +188,12 @@ def test_sequential_model_round_trip_and_training(tmp_path):
 
 
 def test_registered_under_masklab_package():
-    for cls in (MaskedEmbedding, MaskedActivation, TemporalSplit, MaskedTemporalSoftmax, MaskedGlobalMaxPooling1D):
+    for cls in (MaskedEmbedding, MaskedActivation, TemporalSplit, MaskedTemporalSoftmax, MaskedGlobalMaxPooling1D,
+                KeepMask):
         assert keras.saving.get_registered_name(cls) == f"masklab>{cls.__name__}"
 
 
 def test_keep_mask_passes_the_mask_and_masks_the_loss(tmp_path):
-    from masklab.layers import KeepMask
-    from masklab.losses import masked_loss
-
     x = np.array([[[0.5], [0.8], [0.0]], [[0.9], [0.3], [0.7]]], "float32")
     y = np.array([[[1.0], [0.0], [1.0]], [[0.0], [1.0], [1.0]]], "float32")
     mask = x[..., 0] != 0
@@ -216,21 +217,88 @@ def test_keep_mask_passes_the_mask_and_masks_the_loss(tmp_path):
     assert np.allclose(keras.saving.load_model(path).predict(x, verbose=0), pred)
 
 
-def test_keep_mask_no_time_axis_and_bad_input():
-    from masklab.layers import KeepMask
-
+def test_keep_mask_no_time_axis():
     x = np.array([[[1.0], [0.0]]], "float32")
     assert get_mask(KeepMask(keras.layers.LSTM(2))(keras.layers.Masking(0.0)(x))) is None
     assert get_mask(KeepMask(keras.layers.LSTM(2, return_sequences=True))(x)) is None   # no mask in, none out
-    with pytest.raises(TypeError, match="layer must be a keras.layers.Layer"):
-        KeepMask("lstm")
+
+
+ACCEPTED = {
+    "LSTM": lambda: keras.layers.LSTM(2, return_sequences=True),
+    "GRU": lambda: keras.layers.GRU(2, return_sequences=True),
+    "SimpleRNN": lambda: keras.layers.SimpleRNN(2, return_sequences=True),
+    "RNN(cell)": lambda: keras.layers.RNN(keras.layers.LSTMCell(2), return_sequences=True),
+    "Bidirectional": lambda: keras.layers.Bidirectional(keras.layers.GRU(2, return_sequences=True)),
+}
+
+
+@pytest.mark.parametrize("label", sorted(ACCEPTED))
+def test_keep_mask_accepts_rnns_and_passes_their_mask(label):
+    x = np.array([[[1.0], [2.0], [0.0]], [[3.0], [0.0], [0.0]]], "float32")
+    out = KeepMask(ACCEPTED[label]())(keras.layers.Masking(0.0)(x))
+    assert get_mask(out).tolist() == [[True, True, False], [True, False, False]]
+
+
+class DropsMaskLSTM(keras.layers.LSTM):
+    """An LSTM as Keras 3.16 makes it (PR #23235): it uses the mask but supports_masking is False."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.supports_masking = False
+
+
+def test_keep_mask_restores_the_mask_an_rnn_drops():
+    """On any Keras: without KeepMask the mask is gone after a 3.16-style LSTM; with it, it is back."""
+    x = np.array([[[1.0], [2.0], [0.0]]], "float32")
+    masked = keras.layers.Masking(0.0)(x)
+    with pytest.warns(UserWarning, match="destroy the mask"):
+        assert get_mask(DropsMaskLSTM(2, return_sequences=True)(masked)) is None
+    keras.utils.set_random_seed(0)
+    out = KeepMask(DropsMaskLSTM(2, return_sequences=True))(masked)
+    assert get_mask(out).tolist() == [[True, True, False]]
+    steps = np.asarray(out)
+    assert np.allclose(steps[0, 2], steps[0, 1]), "the wrapped LSTM still skips the masked step"
+
+
+@pytest.mark.parametrize("layer, shown", [
+    (keras.layers.Dense(2), "<Dense name="),
+    (keras.layers.TimeDistributed(keras.layers.Dense(2)), "<TimeDistributed name="),
+    (keras.layers.Masking(0.0), "<Masking name="),
+    ("lstm", "'lstm'"),
+    (None, "None"),
+])
+def test_keep_mask_refuses_what_is_not_an_rnn(layer, shown):
+    with pytest.raises(TypeError) as info:
+        KeepMask(layer)
+    message = str(info.value)
+    assert message.startswith("layer must be an RNN: an instance of a keras.layers.RNN subclass (LSTM, GRU, SimpleRNN, "
+                              "ConvLSTM1D/2D/3D, RNN(cell)) or of keras.layers.Bidirectional, got ")
+    assert f"got {shown}" in message and f"of class {type(layer).__name__};" in message
+    assert not isinstance(layer, KEEP_MASK_ACCEPTS)
+
+
+def test_keep_mask_accepted_classes_are_rnn_and_bidirectional():
+    # Decided by class: ConvLSTM1D is an RNN subclass; TimeDistributed and Bidirectional are not.
+    assert KEEP_MASK_ACCEPTS == (keras.layers.RNN, keras.layers.Bidirectional)
+    assert isinstance(keras.layers.ConvLSTM1D(2, 1), KEEP_MASK_ACCEPTS)
+    assert not isinstance(keras.layers.TimeDistributed(keras.layers.Dense(1)), keras.layers.RNN)
+
+
+def test_keep_mask_config_round_trip_and_refusal_on_load():
+    wrapper = KeepMask(keras.layers.Bidirectional(keras.layers.GRU(3, return_sequences=True)), name="kept")
+    config = wrapper.get_config()
+    restored = KeepMask.from_config(config)
+    assert restored.name == "kept" and isinstance(restored.layer, keras.layers.Bidirectional)
+    assert restored.layer.forward_layer.units == 3 and restored.layer.forward_layer.return_sequences
+    again = keras.layers.deserialize(keras.layers.serialize(KeepMask(keras.layers.SimpleRNN(4))))
+    assert type(again) is KeepMask and type(again.layer) is keras.layers.SimpleRNN and again.layer.units == 4
+    # A hand-edited config that wraps a Dense is refused when loaded, with the same message.
+    bad = {**config, "layer": keras.layers.serialize(keras.layers.Dense(2))}
+    with pytest.raises(TypeError, match="layer must be an RNN.*of class Dense"):
+        KeepMask.from_config(bad)
 
 
 def test_masks_of_string_dtype_are_refused_by_name():
-    import numpy as np
-
-    from masklab.layers import MaskedGlobalMaxPooling1D, MaskedTemporalSoftmax
-
     x = np.ones((1, 3, 2), "float32")
     for layer in (MaskedTemporalSoftmax(), MaskedGlobalMaxPooling1D()):
         with pytest.raises(TypeError, match=f"{type(layer).__name__} got a mask of dtype string"):
@@ -238,11 +306,6 @@ def test_masks_of_string_dtype_are_refused_by_name():
 
 
 def test_temporal_split_odd_steps_in_a_dynamic_model():
-    import keras
-    import numpy as np
-
-    from masklab.layers import TemporalSplit
-
     inputs = keras.Input((None, 2))
     model = keras.Model(inputs, TemporalSplit()(inputs))
     with pytest.raises(ValueError, match="TemporalSplit needs an even number of timesteps, got 3"):
@@ -253,11 +316,6 @@ def test_temporal_split_odd_steps_in_a_dynamic_model():
 
 def test_temporal_split_odd_steps_in_a_compiled_predict():
     """Inside predict (a compiled TensorFlow function) the length is known only at run time."""
-    import keras
-    import numpy as np
-
-    from masklab.layers import TemporalSplit
-
     inputs = keras.Input((None, 2))
     model = keras.Model(inputs, TemporalSplit()(inputs))
     with pytest.raises(Exception, match="TemporalSplit needs an even number of timesteps"):

@@ -3,13 +3,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
-from masklab.losses import explain_masked_loss, masked_loss
-from masklab.masks import attach_mask
-
-from masklab.losses import LOSSES
+from masklab.losses import LOSSES, explain_masked_loss, masked_loss
 from masklab.losses import keras_loss as keras_loss_object
+from masklab.masks import attach_mask, get_mask
 
 
 def keras_loss(name, y_true, y_pred, mask, sample_weight, reduction):
@@ -164,8 +161,109 @@ def test_one_class_sparse_input_is_refused_as_keras_refuses_it():
         keras.losses.SparseCategoricalCrossentropy()(y_true, y_pred)
     with pytest.raises(ValueError, match=r"y_true \(class ids\) must have y_pred's shape without its last axis"):
         masked_loss(y_true, y_pred, loss="sparse_categorical_crossentropy")
-    # With the class axis kept on y_true, Keras accepts it (one class: loss 0) and so does masklab.
-    assert masked_loss(np.zeros((2, 3, 1)), y_pred, loss="sparse_categorical_crossentropy") == 0.0
+    # With the class axis kept on y_true, Keras accepts it (one class: about 0) and so does masklab.
+    keras_value = float(keras.losses.SparseCategoricalCrossentropy()(np.zeros((2, 3, 1)), y_pred))
+    assert keras_value < 1e-6
+    assert abs(masked_loss(np.zeros((2, 3, 1)), y_pred, loss="sparse_categorical_crossentropy") - keras_value) < 1e-6
+
+
+def with_keras_mask(y_pred, mask):
+    """y_pred as a tensor whose mask is ``mask`` of any shape: what Keras' Loss.__call__ reads (``_keras_mask``).
+
+    ``attach_mask`` accepts only ``(batch, timesteps)`` masks; this sets other shapes directly.
+    """
+    from keras.src.backend.common.masking import set_keras_mask
+
+    tensor = keras.ops.convert_to_tensor(np.asarray(y_pred, "float32"))
+    set_keras_mask(tensor, keras.ops.convert_to_tensor(np.asarray(mask, bool)))
+    return tensor
+
+
+def single_timestep_model():
+    """Embedding(mask_zero=True) -> Dense(softmax) on one timestep; ids, (batch, 1, 1) labels, predictions."""
+    keras.utils.set_random_seed(3)
+    ids = np.array([[4], [0], [7], [0], [2]])                          # (5, 1): samples 1 and 3 are padding
+    labels = np.array([[[1]], [[2]], [[0]], [[2]], [[1]]], "float32")   # (5, 1, 1)
+    inputs = keras.Input((1,), dtype="int32")
+    probs = keras.layers.Dense(3, activation="softmax")(keras.layers.Embedding(9, 4, mask_zero=True)(inputs))
+    model = keras.Model(inputs, probs)
+    model.compile(loss="sparse_categorical_crossentropy")
+    return model, ids, labels, model.predict(ids, verbose=0)            # predictions (5, 1, 3)
+
+
+def test_single_timestep_sparse_crossentropy_matches_keras():
+    model, ids, labels, pred = single_timestep_model()
+    keras_value = model.evaluate(ids, labels, verbose=0)
+    mask = get_mask(model(ids))
+    assert pred.shape == (5, 1, 3) and mask.tolist() == [[True], [False], [True], [False], [True]]
+    name = "sparse_categorical_crossentropy"
+    assert abs(masked_loss(labels, pred, mask, loss=name) - keras_value) < 1e-6
+    assert abs(masked_loss(labels, pred, None, loss=name) - keras_value) > 1e-3, "the mask changes the value"
+    # Keras' own loss object reads the mask from y_pred._keras_mask and lines a mask of (batch,),
+    # (batch, 1) or (batch, 1, 1) up with the (batch, 1) losses (a last axis of 1 squeezed or added).
+    for m in (mask[:, 0], mask, mask[..., None]):
+        expected = float(keras.losses.SparseCategoricalCrossentropy()(labels, with_keras_mask(pred, m)))
+        assert abs(expected - keras_value) < 1e-6, m.shape
+        assert abs(masked_loss(labels, pred, m, loss=name) - expected) < 1e-6, m.shape
+        np.testing.assert_allclose(
+            masked_loss(labels, pred, m, loss=name, reduction=None),
+            np.asarray(keras.losses.SparseCategoricalCrossentropy(reduction=None)(labels, with_keras_mask(pred, m))),
+            rtol=1e-6, atol=1e-7)
+    # (batch, 1) labels: the same value.
+    assert abs(masked_loss(labels[..., 0], pred, mask[:, 0], loss=name) - keras_value) < 1e-6
+
+
+def test_single_timestep_shapes_keras_refuses_are_refused_by_name():
+    _, _, labels, pred = single_timestep_model()
+    name = "sparse_categorical_crossentropy"
+    # (batch,) labels for (batch, 1, classes) predictions: Keras raises, and so does masklab, naming y_true.
+    with pytest.raises(ValueError, match="rank"):
+        keras.losses.SparseCategoricalCrossentropy()(labels[:, 0, 0], pred)
+    with pytest.raises(ValueError, match=r"^y_true \(class ids\) must have y_pred's shape without its last axis for "
+                                         r"loss='sparse_categorical_crossentropy', got \(5,\) and \(5, 1, 3\)"):
+        masked_loss(labels[:, 0, 0], pred, loss=name)
+    # A mask of another batch size: Keras raises "Incompatible shapes", masklab names the mask.
+    wrong = np.ones((4, 1), bool)
+    with pytest.raises(Exception, match="Incompatible shapes"):
+        keras.losses.SparseCategoricalCrossentropy()(labels, with_keras_mask(pred, wrong))
+    with pytest.raises(ValueError, match=r"^mask of shape \(4, 1\) does not match the per-element losses of shape "
+                                         r"\(5, 1\) \(y_pred \(5, 1, 3\)\): \[\[ True\] \[ True\] \[ True\] \[ True\]\]; "
+                                         r"expected a mask of the losses' shape \(5, 1\)"):
+        masked_loss(labels, pred, wrong, loss=name)
+
+
+def test_a_mask_keras_would_broadcast_to_another_shape_is_refused():
+    # Per-sample losses (batch,) and a mask of two more axes: Keras silently broadcasts the losses to
+    # (batch, 1, batch) and averages 15 numbers instead of 5; masklab refuses, naming the mask.
+    y_true = np.array([1, 2, 0, 2, 1], "float32")
+    y_pred = np.full((5, 3), 1 / 3, "float32")
+    mask = np.ones((5, 1, 1), bool)
+    broadcast = keras.losses.SparseCategoricalCrossentropy(reduction=None)(y_true, with_keras_mask(y_pred, mask))
+    assert tuple(broadcast.shape) == (5, 1, 5)
+    with pytest.raises(ValueError,
+                       match=r"^mask of shape \(5, 1, 1\) does not match the per-element losses of shape \(5,\)"):
+        masked_loss(y_true, y_pred, mask, loss="sparse_categorical_crossentropy")
+
+
+def test_a_per_sample_mask_broadcasts_over_timesteps_as_in_keras():
+    rng = np.random.default_rng(4)
+    y_true, y_pred = rng.normal(size=(3, 4, 2)), rng.normal(size=(3, 4, 2))
+    mask = np.array([[True], [False], [True]])                        # (batch, 1): whole samples
+    expected = float(keras.losses.MeanSquaredError()(y_true, with_keras_mask(y_pred, mask)))
+    assert abs(masked_loss(y_true, y_pred, mask) - expected) < 1e-6
+    assert abs(masked_loss(y_true, y_pred, np.repeat(mask, 4, axis=1)) - expected) < 1e-6
+
+
+def test_mean_with_sample_weight_divides_by_per_sample_weights_as_given():
+    # A (batch, 1) sample_weight counts once per sample in Keras' divisor, not once per timestep.
+    y_true = np.zeros((2, 3, 1), "float32")
+    y_pred = np.arange(6, dtype="float32").reshape(2, 3, 1)
+    sample_weight = np.array([[1.0], [3.0]], "float32")
+    loss = keras.losses.MeanSquaredError(reduction="mean_with_sample_weight")
+    expected = float(loss(y_true, y_pred, sample_weight=sample_weight))
+    assert expected == pytest.approx((1 * (0 + 1 + 4) + 3 * (9 + 16 + 25)) / 4)
+    assert masked_loss(y_true, y_pred, sample_weight=sample_weight, reduction="mean_with_sample_weight") == \
+        pytest.approx(expected, rel=1e-6)
 
 
 def test_mean_with_sample_weight_divides_by_the_weights():

@@ -1,10 +1,18 @@
+import re
+
 import keras
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from masklab import get_mask, mask_from_lengths, mask_from_values
+from masklab import (
+    attach_mask,
+    attention_mask,
+    get_mask,
+    mask_from_lengths,
+    mask_from_values,
+)
 
 
 def test_get_mask_reads_embedding_mask():
@@ -24,9 +32,20 @@ def test_get_mask_reads_masking_layer():
     assert get_mask(keras.layers.Masking(0.0)(x)).tolist() == [[True, False, True]]
 
 
-def test_get_mask_rejects_symbolic_tensor():
-    with pytest.raises(TypeError, match="symbolic KerasTensor"):
+def test_get_mask_rejects_symbolic_tensor_and_non_tensors():
+    with pytest.raises(TypeError, match=r"^tensor must hold values, got a symbolic KerasTensor of shape \(None, 3\)"):
         get_mask(keras.Input((3,)))
+    # A list (a layer with several outputs) used to give None silently, though each output has a mask.
+    first, second = _split_with_mask(np.ones((1, 4, 1), "float32"), [[1, 1, 1, 0]])
+    with pytest.raises(TypeError, match="of type list; for a layer with 2 outputs call get_mask on each"):
+        get_mask([first, second])
+    assert get_mask(second).tolist() == [[True, False]]
+
+
+def _split_with_mask(x, mask):
+    from masklab.layers import TemporalSplit
+
+    return TemporalSplit()(attach_mask(x, mask))
 
 
 def test_mask_from_lengths_post_and_pre():
@@ -83,18 +102,17 @@ def test_mask_from_values_bad_inputs():
 
 
 def test_attach_mask_round_trip_and_loss_uses_it():
-    from masklab import attach_mask
-
-    x = attach_mask(np.ones((1, 3, 2), "float32"), [[1, 0, 1]])
+    values = np.array([[[1.0, 1.0], [5.0, 5.0], [1.0, 1.0]]], "float32")   # the masked step is the big one
+    x = attach_mask(values, [[1, 0, 1]])
     assert get_mask(x).tolist() == [[True, False, True]]
+    np.testing.assert_array_equal(np.asarray(x), values)
     y_true = np.zeros((1, 3, 2), "float32")
-    assert float(keras.losses.MeanSquaredError()(y_true, x)) == pytest.approx(1.0)
+    assert float(keras.losses.MeanSquaredError()(y_true, values)) == pytest.approx(9.0)   # (1 + 25 + 1) / 3
+    assert float(keras.losses.MeanSquaredError()(y_true, x)) == pytest.approx(1.0)        # (1 + 1) / 2
 
 
 def test_attach_mask_bad_inputs():
-    from masklab import attach_mask
-
-    with pytest.raises(ValueError, match=r"mask must have shape \(batch, timesteps\) = \(1, 3\) to match x, got \(1, 2\)"):
+    with pytest.raises(ValueError, match=r"mask must have shape \(batch, timesteps\) = \(1, 3\) to match x, got shape \(1, 2\)"):
         attach_mask(np.ones((1, 3, 2)), [[True, False]])
     with pytest.raises(TypeError, match="mask must be boolean-like"):
         attach_mask(np.ones((1, 2, 2)), [[0.5, 1.0]])
@@ -131,9 +149,95 @@ def test_not_arrays_are_not_called_ragged(bad, says):
 
 @pytest.mark.parametrize("mask, shape", [(True, r"\(\)"), ([True, False], r"\(2,\)"), ([[[True], [False], [True]]], r"\(1, 3, 1\)")])
 def test_attach_mask_refuses_masks_of_other_ranks(mask, shape):
-    from masklab import attach_mask
-
-    with pytest.raises(ValueError, match=rf"mask must have shape \(batch, timesteps\) = \(1, 3\) to match x, got {shape}"):
+    with pytest.raises(ValueError, match=rf"mask must have shape \(batch, timesteps\) = \(1, 3\) to match x, got shape {shape}"):
         attach_mask(np.ones((1, 3, 2)), mask)
     with pytest.raises(ValueError, match=r"x must have shape \(batch, timesteps, ...\), got shape \(3,\)"):
         attach_mask(np.ones(3), [True, False, True])
+
+
+# Every error of a public function names the argument at fault, shows the value and says what was
+# expected. Each message is pinned from its start, so an error that names another argument (the review
+# found attach_mask's x reported under another name) fails here.
+BAD_CALLS = {
+    "attach_mask x string": (lambda: attach_mask("abc", [[1]]), TypeError,
+                             "x must be an array, a nested list or a tensor, got the string 'abc'"),
+    "attach_mask x None": (lambda: attach_mask(None, [[1]]), TypeError,
+                           "x must be an array, a nested list or a tensor, got None of type NoneType"),
+    "attach_mask x rank 1": (lambda: attach_mask(np.ones(3), [1, 0, 1]), ValueError,
+                             "x must have shape (batch, timesteps, ...), got shape (3,) (rank 1): [1. 1. 1.]"),
+    "attach_mask x strings": (lambda: attach_mask([["a", "b"]], [[1, 0]]), TypeError,
+                              "x must hold numbers, got dtype <U1: [['a' 'b']] (expected integers, floats or booleans)"),
+    "attach_mask x symbolic": (lambda: attach_mask(keras.Input((3, 2)), [[1, 1, 1]]), TypeError,
+                               "x must hold concrete values, got a symbolic KerasTensor of shape (None, 3, 2)"),
+    "attach_mask x ragged": (lambda: attach_mask([[1.0], [1.0, 2.0]], [[1]]), ValueError,
+                             "x must be a rectangular array, got the ragged [[1.0], [1.0, 2.0]]"),
+    "attach_mask mask string": (lambda: attach_mask(np.ones((1, 2)), "ab"), TypeError,
+                                "mask must be an array, a nested list or a tensor, got the string 'ab'"),
+    "attach_mask mask 0.5": (lambda: attach_mask(np.ones((1, 2)), [[0.5, 1.0]]), TypeError,
+                             "mask must be boolean-like (booleans or 0/1), got [0.5, 1.0]"),
+    "attach_mask mask strings": (lambda: attach_mask(np.ones((1, 2)), [["y", "n"]]), TypeError,
+                                 "mask must be boolean-like (booleans or 0/1), got dtype <U1: [['y' 'n']]"),
+    "attach_mask mask shape": (lambda: attach_mask(np.ones((1, 3, 2)), [[1, 0]]), ValueError,
+                               ("mask must have shape (batch, timesteps) = (1, 3) to match x, got shape (1, 2): "
+                                "[[ True False]]")),
+    "get_mask string": (lambda: get_mask("abc"), TypeError,
+                        "tensor must be a tensor (a layer's output) or a NumPy array, got 'abc' of type str"),
+    "get_mask None": (lambda: get_mask(None), TypeError,
+                      "tensor must be a tensor (a layer's output) or a NumPy array, got None of type NoneType"),
+    "get_mask symbolic": (lambda: get_mask(keras.Input((4, 2))), TypeError,
+                          "tensor must hold values, got a symbolic KerasTensor of shape (None, 4, 2) and dtype float32"),
+    "mask_from_lengths lengths None": (lambda: mask_from_lengths(None), TypeError,
+                                       "lengths must be an array, a nested list or a tensor, got None of type NoneType"),
+    "mask_from_lengths lengths rank 2": (lambda: mask_from_lengths([[1, 2]]), ValueError,
+                                         "lengths must have shape (batch,), got shape (1, 2) (rank 2): [[1 2]]"),
+    "mask_from_lengths lengths 1.5": (lambda: mask_from_lengths([1.5, 2]), TypeError,
+                                      "lengths must hold integers, got dtype float64: [1.5 2. ]"),
+    "mask_from_lengths lengths negative": (lambda: mask_from_lengths([2, -1]), ValueError,
+                                           "lengths must be non-negative, got -1 in [ 2 -1]"),
+    "mask_from_lengths lengths > maxlen": (lambda: mask_from_lengths([3], 2), ValueError,
+                                           "lengths must not exceed maxlen=2, got a length of 3"),
+    "mask_from_lengths maxlen string": (lambda: mask_from_lengths([1], "3"), ValueError,
+                                        "maxlen must be a positive integer, got '3'"),
+    "mask_from_lengths maxlen bool": (lambda: mask_from_lengths([1], True), ValueError,
+                                      "maxlen must be a positive integer, got True"),
+    "mask_from_lengths padding": (lambda: mask_from_lengths([1], 2, padding="both"), ValueError,
+                                  "padding must be 'pre' or 'post', got 'both'"),
+    "mask_from_values x rank 2": (lambda: mask_from_values([[1, 0]]), ValueError,
+                                  ("x must have shape (batch, timesteps, features), got shape (1, 2) (rank 2): "
+                                   "[[1 0]]; for token ids of shape (batch, timesteps) the "
+                                   "Embedding(mask_zero=True) rule is ids != 0")),
+    "mask_from_values x strings": (lambda: mask_from_values([[["a"]]]), TypeError,
+                                   "x must hold numbers, got dtype <U1: [[['a']]]"),
+    "mask_from_values mask_value None": (lambda: mask_from_values([[[1.0]]], None), TypeError,
+                                         "mask_value must be a real number, got None of type NoneType"),
+    "mask_from_values mask_value bool": (lambda: mask_from_values([[[1.0]]], True), TypeError,
+                                         "mask_value must be a real number, got True of type bool"),
+    "attention_mask query_mask string": (lambda: attention_mask("ab"), TypeError,
+                                         "query_mask must be an array, a nested list or a tensor, got the string 'ab'"),
+    "attention_mask query_mask rank 1": (lambda: attention_mask([1, 0]), ValueError,
+                                         "query_mask must have shape (batch, T_q), got shape (2,) (rank 1): [ True False]"),
+    "attention_mask query_mask 0.5": (lambda: attention_mask([[0.5, 0]]), TypeError,
+                                      "query_mask must be boolean-like (booleans or 0/1), got [0.0, 0.5]"),
+    "attention_mask key_mask dict": (lambda: attention_mask([[1, 0]], {"a": 1}), TypeError,
+                                     "key_mask must be an array, a nested list or a tensor, got {'a': 1} of type dict"),
+    "attention_mask key_mask rank 1": (lambda: attention_mask([[1, 0]], [1, 0]), ValueError,
+                                       "key_mask must have shape (batch, T_k), got shape (2,) (rank 1): [ True False]"),
+    "attention_mask key_mask batch": (lambda: attention_mask([[1, 0]], [[1, 0], [1, 1]]), ValueError,
+                                      ("key_mask must have the batch size of query_mask (1), got shape (2, 2): "
+                                       "[[ True False] [ True True]]")),
+    "attention_mask causal": (lambda: attention_mask([[1, 0]], causal=1), TypeError,
+                              "causal must be True or False, got 1 of type int"),
+    "attention_mask huge self-attention": (lambda: attention_mask(np.ones((1, 2**15), bool)), ValueError,
+                                           "query_mask would make an array of shape (1, 32768, 32768)"),
+    "attention_mask huge": (lambda: attention_mask(np.ones((1, 2**15), bool), np.ones((1, 2**15), bool)), ValueError,
+                            "query_mask and key_mask would make an array of shape (1, 32768, 32768)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CALLS))
+def test_errors_name_the_argument_the_value_and_what_was_expected(case):
+    call, error, message = BAD_CALLS[case]
+    with pytest.raises(error, match="^" + re.escape(message)) as info:
+        call()
+    if case == "attention_mask huge self-attention":   # key_mask was not given: the message must not blame it
+        assert "key_mask" not in str(info.value)
