@@ -10,6 +10,7 @@ Public API:
     get_mask, attach_mask, mask_from_lengths, mask_from_values: read, attach
         and build masks.
     attention_mask: the (batch, T_q, T_k) attention mask by MultiHeadAttention's rule.
+    check_cudnn_mask: whether a mask fits TensorFlow's cuDNN LSTM/GRU kernel (right-padded rows).
     trace_masks, MaskTrace: which mask every layer of a model receives and hands on.
     masked_loss, explain_masked_loss: NumPy reference of Keras 3's masked loss.
     check_token_ids: name the token ids that fall outside an Embedding.
@@ -24,7 +25,9 @@ experiments, layers (imports Keras), matrix, plot (matplotlib), widgets
 from masklab.environment import quiet_stderr
 from masklab.exercises import check
 from masklab.losses import explain_masked_loss, masked_loss
-from masklab.masks import attach_mask, attention_mask, get_mask, mask_from_lengths, mask_from_values
+from masklab.masks import (
+    attach_mask, attention_mask, check_cudnn_mask, get_mask, mask_from_lengths, mask_from_values,
+)
 from masklab.padding import PaddedBatch, pad_batch
 from masklab.trace import MaskTrace, trace_masks
 from masklab.vocab import check_token_ids
@@ -44,6 +47,7 @@ _FUNCTIONS = (
     "attach_mask",
     "attention_mask",
     "check",
+    "check_cudnn_mask",
     "check_token_ids",
     "explain_masked_loss",
     "get_mask",

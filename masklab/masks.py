@@ -12,6 +12,8 @@ lessons never print private attributes and a Keras change is fixed here once.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from masklab import _validate
@@ -269,3 +271,77 @@ def attention_mask(query_mask, key_mask=None, *, causal=False):
     if causal:
         mask &= np.tril(np.ones((query.shape[1], key.shape[1]), dtype=bool))[None]
     return mask
+
+
+@dataclasses.dataclass(frozen=True)
+class CudnnMaskCheck:
+    """Whether a ``(batch, timesteps)`` mask fits the cuDNN kernel's rule; see :func:`check_cudnn_mask`.
+
+    Attributes:
+        ok: True when every row is right-padded and none is fully masked (``bool``).
+        fully_masked: indices of the rows with no kept timestep (``list`` of ``int``).
+        not_right_padded: indices of the rows whose kept timesteps are not one run starting at
+            timestep 0, i.e. the rows that are not post-padded (``list`` of ``int``).
+    """
+
+    ok: bool
+    fully_masked: list
+    not_right_padded: list
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        if self.ok:
+            return "fits cuDNN: every row is right-padded (post padding) and keeps at least one timestep"
+        parts = []
+        if self.fully_masked:
+            parts.append(f"rows {self.fully_masked} are fully masked")
+        if self.not_right_padded:
+            parts.append(f"rows {self.not_right_padded} are not right-padded (kept steps must come first)")
+        return ("cuDNN would reject this mask: " + "; ".join(parts)
+                + ". Pad 'post', drop empty rows, or pass use_cudnn=False to the LSTM/GRU.")
+
+
+def check_cudnn_mask(mask) -> CudnnMaskCheck:
+    """Whether an LSTM/GRU on TensorFlow's cuDNN kernel would accept ``mask``.
+
+    On a GPU, ``keras.layers.LSTM`` and ``GRU`` on the TensorFlow backend run cuDNN when their
+    arguments allow it (``use_cudnn="auto"``, tanh/sigmoid activations, ``unroll=False``, bias
+    on; for GRU also ``reset_after=True``: ``cudnn_ok`` in the same file).
+    cuDNN takes sequence lengths, not a mask, so Keras first asserts that the mask describes
+    lengths: no row fully masked, and each row's kept timesteps one run from timestep 0 (right,
+    i.e. post, padding). Any other mask fails there with "You are passing a RNN mask that does
+    not correspond to right-padded sequences, while using cuDNN". This function applies the
+    same two tests in NumPy, so a mask can be checked on a CPU before a GPU run
+    (``tests/test_masks.py`` compares it with Keras' own check on random masks).
+
+    Source: ``_assert_valid_mask``, ``_has_fully_masked_sequence`` and
+    ``_is_sequence_right_padded`` in keras/src/backend/tensorflow/rnn.py (Keras 3.12-3.16).
+
+    Args:
+        mask: ``(batch, timesteps)`` boolean-like array or tensor (True = kept).
+
+    Returns:
+        :class:`CudnnMaskCheck` (true when the mask fits; ``str()`` says why not and what to do).
+
+    Raises:
+        TypeError: ``mask`` is not boolean-like.
+        ValueError: ``mask`` is not rank 2.
+
+    Example:
+
+    >>> bool(check_cudnn_mask([[1, 1, 0], [1, 0, 0]]))
+    True
+    >>> print(check_cudnn_mask([[0, 1, 1], [0, 0, 0]]))  # doctest: +NORMALIZE_WHITESPACE
+    cuDNN would reject this mask: rows [1] are fully masked; rows [0] are not right-padded (kept steps
+    must come first). Pad 'post', drop empty rows, or pass use_cudnn=False to the LSTM/GRU.
+    """
+    mask = _validate.rank("mask", _validate.bool_mask("mask", mask), 2, "(batch, timesteps)")
+    lengths = mask.sum(axis=1)
+    fully_masked = np.flatnonzero(lengths == 0).tolist()
+    # Right-padded: the row equals a mask of its own length from the left (Keras compares the
+    # mask with tf.sequence_mask(count of True per row)).
+    expected = np.arange(mask.shape[1])[None, :] < lengths[:, None]
+    not_right_padded = np.flatnonzero((mask != expected).any(axis=1)).tolist()
+    return CudnnMaskCheck(not fully_masked and not not_right_padded, fully_masked, not_right_padded)

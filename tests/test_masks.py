@@ -5,10 +5,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from masklab import (
     attach_mask,
     attention_mask,
+    check_cudnn_mask,
     get_mask,
     mask_from_lengths,
     mask_from_values,
@@ -241,3 +243,39 @@ def test_errors_name_the_argument_the_value_and_what_was_expected(case):
         call()
     if case == "attention_mask huge self-attention":   # key_mask was not given: the message must not blame it
         assert "key_mask" not in str(info.value)
+
+
+# --- check_cudnn_mask against Keras' own cuDNN mask check (run eagerly on the CPU) ------------------
+
+def _keras_accepts_for_cudnn(mask):
+    import importlib
+
+    import tensorflow as tf
+
+    tf_rnn = importlib.import_module("keras.src.backend.tensorflow.rnn")  # the module, not its rnn()
+
+    try:
+        tf_rnn._assert_valid_mask(tf.constant(mask))
+    except tf.errors.InvalidArgumentError:
+        return False
+    return True
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.arrays(bool, hnp.array_shapes(min_dims=2, max_dims=2, max_side=6)))
+def test_check_cudnn_mask_agrees_with_keras(mask):
+    assert bool(check_cudnn_mask(mask)) == _keras_accepts_for_cudnn(mask)
+
+
+def test_check_cudnn_mask_names_the_rows_and_the_fix():
+    check = check_cudnn_mask([[True, True, False], [False, True, True], [False, False, False],
+                                      [True, False, True]])
+    assert (check.ok, check.fully_masked, check.not_right_padded) == (False, [2], [1, 3])
+    assert "rows [2] are fully masked" in str(check) and "use_cudnn=False" in str(check)
+    assert check_cudnn_mask(mask_from_lengths([3, 1], 4)).ok
+    assert not check_cudnn_mask(mask_from_lengths([3, 1], 4, padding="pre")).ok
+
+
+def test_check_cudnn_mask_refuses_a_rank_3_mask():
+    with pytest.raises(ValueError, match=r"mask must have shape \(batch, timesteps\), got shape \(1, 2, 1\)"):
+        check_cudnn_mask(np.ones((1, 2, 1), bool))
