@@ -142,6 +142,7 @@ def open_and_run_all(page, address, last_output, before_run=None):
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     page.locator(f".jp-OutputArea-output >> text={last_output}").first.wait_for(timeout=240_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
 
 
 def dismiss_news(page):
@@ -159,7 +160,7 @@ def set_theme(page, theme):
     page.wait_for_function(f"document.body.dataset.jpThemeLight === '{light}' && "
                            f"document.body.dataset.jpThemeName === '{theme}'", timeout=30_000)
     # The theme's stylesheet has applied when the page background (--jp-layout-color0) is light or dark.
-    page.wait_for_function(_BACKGROUND_IS_JS, light == "true", timeout=30_000)
+    page.wait_for_function(_BACKGROUND_IS_JS, arg=light == "true", timeout=30_000)
 
 
 _BACKGROUND_IS_JS = """light => {

@@ -88,14 +88,22 @@ def _wait_changed(read, before, timeout=30):
 
 
 def _use_padding(page, explorer):
-    grid = explorer.locator("table.masklab-batch").first
-    before = grid.inner_html()
-    columns_before = grid.locator("tr").first.locator("td").count()
-    handle = explorer.locator(".widget-slider .noUi-handle").first
-    handle.focus()
+    # The values grid keeps a truncated row's dropped ids (struck through); the mask grid shows the
+    # padded batch's timesteps only, so it loses a column when maxlen drops by one.
+    values = explorer.locator("table.masklab-batch").first
+    mask = explorer.locator("table.masklab-mask").first
+    before = values.inner_html()
+    columns = lambda: mask.locator("tr").first.locator("td").count()  # noqa: E731
+    columns_before = columns()
+    slider = explorer.locator(".widget-slider").first
+    readout = slider.locator(".widget-readout")
+    start = readout.inner_text()
+    handle = slider.locator(".noUi-handle")
+    handle.click()  # focus the live slider (a click on the handle itself does not move it)
     handle.press("ArrowLeft")  # maxlen - 1: one timestep fewer in every row
-    assert _wait_changed(grid.inner_html, before) != before
-    assert grid.locator("tr").first.locator("td").count() == columns_before - 1
+    assert _wait_changed(readout.inner_text, start) == str(int(start) - 1)
+    assert _wait_changed(columns, columns_before) == columns_before - 1
+    assert values.inner_html() != before
 
 
 def _use_propagation(page, explorer):
