@@ -78,3 +78,20 @@ def test_bad_arguments_are_named():
         masklab.attention_mask([[True]], "abc")
     with pytest.raises(ValueError, match="masklab refuses more than"):
         masklab.attention_mask(np.ones((1, 2**15), bool), np.ones((1, 2**14), bool))
+
+
+def test_a_padded_query_row_depends_on_the_path_the_explorer_names(mha):
+    """AttentionMaskExplorer says "all weights 0" for padded query rows on the weights path only.
+
+    Asking for the weights (return_attention_scores=True) runs Keras' masked Softmax, which gives a
+    fully masked row weight 0 everywhere; the default call (no dropout, no weights) runs
+    ops.dot_product_attention, and the output at that row differs (checked here on CPU), while the
+    real rows agree.
+    """
+    x = np.random.default_rng(0).random((1, 4, 3)).astype("float32")
+    mask = masklab.attention_mask(np.array([[True, True, True, False]]))
+    default = np.asarray(mha(x, x, attention_mask=mask))
+    with_weights, weights = mha(x, x, attention_mask=mask, return_attention_scores=True)
+    assert (np.asarray(weights)[0, :, 3] == 0).all()  # the padded query row, every head
+    np.testing.assert_allclose(default[0, :3], np.asarray(with_weights)[0, :3], atol=1e-6)
+    assert not np.allclose(default[0, 3], np.asarray(with_weights)[0, 3], atol=1e-6)

@@ -108,7 +108,10 @@ class AttentionMaskExplorer(_Explorer):
             f"<div><b>masklab.attention_mask</b> (blue = may attend, hatched = masked)"
             f"{attention_to_html(self.mask)}</div>"
             f"<div><b>MultiHeadAttention weights</b>, head 0{attention_to_html(self.mask, self.weights)}</div></div>"
-            f"<p style='color:{TEXT}'>{verdict}; padded query rows: {int((~query_mask).sum())}, all weights 0</p>"
+            f"<p style='color:{TEXT}'>{verdict}; padded query rows: {int((~query_mask).sum())}, all weights 0 "
+            "(on the path that returns weights, <code>return_attention_scores=True</code>; a call without it and "
+            "without dropout runs <code>ops.dot_product_attention</code>, whose output at a padded query row "
+            "differs)</p>"
         )
 
     def _controls_text(self):
