@@ -23,12 +23,14 @@ def isolated_seed(seed: int = 0):
     Inside the block, Python's ``random`` and NumPy's global generator are seeded with ``seed``
     and Keras' global seed generator is unset, so Keras makes a new one from Python's seeded
     ``random`` on first use. Layers created inside take their initializer seeds from Python's
-    ``random`` (``keras.random.make_default_seed``), so they are reproducible. On exit the three
-    states are restored, whatever the block raised.
+    ``random`` (``make_default_seed`` in keras/src/random/seed_generator.py), so they are
+    reproducible. On exit the three states are restored, whatever the block raised.
 
-    TensorFlow's own global seed (``tf.random.set_seed``) is not touched: Keras' ops draw from
-    seeds it passes explicitly. Shuffling inside ``model.fit`` on TensorFlow does read it, so
-    seeded training passes ``shuffle=False`` with its own order.
+    TensorFlow's own global seed (``tf.random.set_seed``) is not touched. ``model.fit``'s
+    shuffling on TensorFlow calls ``tf.random.shuffle`` without a seed, so it reads that global
+    seed (keras/src/trainers/data_adapters/array_data_adapter.py; both read in Keras 3.15.1):
+    seeded training passes ``shuffle=False`` and orders the samples itself
+    (:mod:`masklab.experiments`).
 
     Args:
         seed: int.

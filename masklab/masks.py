@@ -240,7 +240,10 @@ def attention_mask(query_mask, key_mask=None, *, causal=False):
 
     Returns:
         bool ``np.ndarray`` of shape ``(batch, T_q, T_k)``. A padded query's
-        row is all ``False``; Keras then gives that row attention weights of 0.
+        row is all ``False``. What Keras makes of such a row depends on the
+        path: with ``return_attention_scores=True`` (or dropout) its weights
+        are all 0; the default call runs ``ops.dot_product_attention`` and
+        that row's output differs (``tests/test_attention.py``, on CPU).
 
     Raises:
         TypeError: ``query_mask`` or ``key_mask`` is not an array or not
@@ -278,15 +281,18 @@ class CudnnMaskCheck:
     """Whether a ``(batch, timesteps)`` mask fits the cuDNN kernel's rule; see :func:`check_cudnn_mask`.
 
     Attributes:
-        ok: True when every row is right-padded and none is fully masked (``bool``).
-        fully_masked: indices of the rows with no kept timestep (``list`` of ``int``).
+        fully_masked: indices of the rows with no kept timestep (``tuple`` of ``int``).
         not_right_padded: indices of the rows whose kept timesteps are not one run starting at
-            timestep 0, i.e. the rows that are not post-padded (``list`` of ``int``).
+            timestep 0, i.e. the rows that are not post-padded (``tuple`` of ``int``).
+        ok: True when neither list names a row (``bool``, derived).
     """
 
-    ok: bool
-    fully_masked: list
-    not_right_padded: list
+    fully_masked: tuple
+    not_right_padded: tuple
+
+    @property
+    def ok(self) -> bool:
+        return not self.fully_masked and not self.not_right_padded
 
     def __bool__(self) -> bool:
         return self.ok
@@ -296,9 +302,9 @@ class CudnnMaskCheck:
             return "fits cuDNN: every row is right-padded (post padding) and keeps at least one timestep"
         parts = []
         if self.fully_masked:
-            parts.append(f"rows {self.fully_masked} are fully masked")
+            parts.append(f"rows {list(self.fully_masked)} are fully masked")
         if self.not_right_padded:
-            parts.append(f"rows {self.not_right_padded} are not right-padded (kept steps must come first)")
+            parts.append(f"rows {list(self.not_right_padded)} are not right-padded (kept steps must come first)")
         return ("cuDNN would reject this mask: " + "; ".join(parts)
                 + ". Pad 'post', drop empty rows, or pass use_cudnn=False to the LSTM/GRU.")
 
@@ -317,7 +323,8 @@ def check_cudnn_mask(mask) -> CudnnMaskCheck:
     (``tests/test_masks.py`` compares it with Keras' own check on random masks).
 
     Source: ``_assert_valid_mask``, ``_has_fully_masked_sequence`` and
-    ``_is_sequence_right_padded`` in keras/src/backend/tensorflow/rnn.py (Keras 3.12-3.16).
+    ``_is_sequence_right_padded`` in keras/src/backend/tensorflow/rnn.py, read in Keras 3.15.1;
+    ``tests/test_masks.py`` runs Keras' own check on the installed Keras (3.15.1 in CI).
 
     Args:
         mask: ``(batch, timesteps)`` boolean-like array or tensor (True = kept).
@@ -339,9 +346,9 @@ def check_cudnn_mask(mask) -> CudnnMaskCheck:
     """
     mask = _validate.rank("mask", _validate.bool_mask("mask", mask), 2, "(batch, timesteps)")
     lengths = mask.sum(axis=1)
-    fully_masked = np.flatnonzero(lengths == 0).tolist()
+    fully_masked = tuple(np.flatnonzero(lengths == 0).tolist())
     # Right-padded: the row equals a mask of its own length from the left (Keras compares the
     # mask with tf.sequence_mask(count of True per row)).
     expected = np.arange(mask.shape[1])[None, :] < lengths[:, None]
-    not_right_padded = np.flatnonzero((mask != expected).any(axis=1)).tolist()
-    return CudnnMaskCheck(not fully_masked and not not_right_padded, fully_masked, not_right_padded)
+    not_right_padded = tuple(np.flatnonzero((mask != expected).any(axis=1)).tolist())
+    return CudnnMaskCheck(fully_masked, not_right_padded)

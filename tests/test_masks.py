@@ -270,7 +270,7 @@ def test_check_cudnn_mask_agrees_with_keras(mask):
 def test_check_cudnn_mask_names_the_rows_and_the_fix():
     check = check_cudnn_mask([[True, True, False], [False, True, True], [False, False, False],
                                       [True, False, True]])
-    assert (check.ok, check.fully_masked, check.not_right_padded) == (False, [2], [1, 3])
+    assert (check.ok, check.fully_masked, check.not_right_padded) == (False, (2,), (1, 3))
     assert "rows [2] are fully masked" in str(check) and "use_cudnn=False" in str(check)
     assert check_cudnn_mask(mask_from_lengths([3, 1], 4)).ok
     assert not check_cudnn_mask(mask_from_lengths([3, 1], 4, padding="pre")).ok
