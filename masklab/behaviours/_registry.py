@@ -40,23 +40,17 @@ class Behaviour:
     fn: Callable[[], object]
 
 
-#: Behaviour name -> :class:`Behaviour`, in the order the matrix lists them.
+#: Behaviour name -> :class:`Behaviour`, in the order the matrix lists them (lesson by lesson).
 REGISTRY: dict = {}
 
-# Behaviours registered with ``listed_after=name`` before ``name`` was: name -> waiting behaviours.
-_WAITING: dict = {}
 
-
-def behaviour(name: str, lesson: str, question: str, *, listed_after: str | None = None):
+def behaviour(name: str, lesson: str, question: str):
     """Decorator: register a function of no arguments as the behaviour ``name``.
 
     Args:
         name: str, the dotted id (must be new).
         lesson: str, two digits: the lesson that states it.
         question: str, what it answers, in one line.
-        listed_after: optional str, a behaviour name: put this one right after
-            that one in :data:`REGISTRY` (registered later if that one is not
-            registered yet), to keep the matrix's row order.
 
     Returns:
         a decorator that registers the function and returns it unchanged.
@@ -65,27 +59,11 @@ def behaviour(name: str, lesson: str, question: str, *, listed_after: str | None
         ValueError: (when decorating) ``name`` is already registered.
     """
     def register(fn):
-        _add(Behaviour(name, lesson, question, fn), listed_after)
+        if name in REGISTRY:
+            raise ValueError(f"behaviour {name!r} is registered twice")
+        REGISTRY[name] = Behaviour(name, lesson, question, fn)
         return fn
     return register
-
-
-def _add(entry, listed_after=None):
-    if entry.name in REGISTRY or any(entry.name == w.name for ws in _WAITING.values() for w in ws):
-        raise ValueError(f"behaviour {entry.name!r} is registered twice")
-    if listed_after is not None and listed_after not in REGISTRY:
-        _WAITING.setdefault(listed_after, []).append(entry)
-        return
-    REGISTRY[entry.name] = entry
-    for waiting in _WAITING.pop(entry.name, []):
-        _add(waiting)
-
-
-def check_complete() -> None:
-    """Raise RuntimeError if a behaviour still waits for the one it is listed after (a misspelt name)."""
-    if _WAITING:
-        raise RuntimeError(f"behaviours listed after unregistered names: "
-                           f"{ {k: [w.name for w in v] for k, v in _WAITING.items()} }")
 
 
 def run(name: str):

@@ -5,7 +5,6 @@ Each ``lessonNN`` module registers the behaviours lesson NN states (their
 on import.
 """
 
-from masklab.behaviours._registry import check_complete
 from masklab.behaviours.catalogue import (  # noqa: F401  (imported to register, in registry order)
     lesson01,
     lesson02,
@@ -16,5 +15,3 @@ from masklab.behaviours.catalogue import (  # noqa: F401  (imported to register,
     lesson07,
     lesson08,
 )
-
-check_complete()

@@ -161,10 +161,8 @@ def _register_metrics():
 _register_metrics()
 
 
-# Listed after lesson 07's capstone rows, where docs/behaviour_matrix.json has it (it came with the capstone).
 @behaviour("loss.keep_mask_matches_masked_mean", "05",
-           "Masking -> masklab KeepMask(LSTM(return_sequences)) -> Dense: does evaluate equal the masked mean?",
-           listed_after="capstone.bidirectional_warns")
+           "Masking -> masklab KeepMask(LSTM(return_sequences)) -> Dense: does evaluate equal the masked mean?")
 def _keep_mask_loss():
     from masklab.layers import KeepMask  # imports Keras: loaded when the behaviour runs
 
