@@ -22,6 +22,29 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.lessons)
 
 
+@pytest.fixture
+def callers_next_draws():
+    """What a learner's next random draws would be, for tests that call masklab in between.
+
+    Seeds everything with ``keras.utils.set_random_seed(3)`` (as a learner's notebook might),
+    records the next draw from Python's ``random``, NumPy and ``keras.random``, reseeds, and
+    returns ``draw()``: called after the masklab calls under test, it must equal the record,
+    which holds only if masklab neither reseeded nor consumed the caller's random state.
+    """
+    import random
+
+    import keras
+    import numpy as np
+
+    def draw():
+        return random.random(), float(np.random.rand()), float(keras.random.uniform(()))
+
+    keras.utils.set_random_seed(3)
+    draw.reference = draw()
+    keras.utils.set_random_seed(3)
+    return draw
+
+
 @pytest.fixture(autouse=True)
 def _doctest_names(request, doctest_namespace):
     if hasattr(request.node, "dtest") and "keras" not in doctest_namespace:  # a doctest item

@@ -2,11 +2,9 @@
 
 import json
 import pathlib
-import random
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
 from masklab import behaviours
@@ -95,22 +93,11 @@ def test_run_all_refuses_unknown_names_before_running_any():
         behaviours.run_all("embedding.mask_rule")
 
 
-def _draws():
-    import keras
-
-    return random.random(), float(np.random.rand()), float(keras.random.uniform(()))
-
-
-def test_run_leaves_the_callers_random_state_and_is_reproducible():
-    import keras
-
-    keras.utils.set_random_seed(3)
-    reference = _draws()
-    keras.utils.set_random_seed(3)
+def test_run_leaves_the_callers_random_state_and_is_reproducible(callers_next_draws):
     # builds and calls Embedding, Dense and a custom layer: its value depends on the initial weights
     first = behaviours.run("custom.guide_temporal_softmax")
     second = behaviours.run("custom.guide_temporal_softmax")
-    assert _draws() == reference
+    assert callers_next_draws() == callers_next_draws.reference
     assert first == second == MATRIX["tensorflow"]["results"]["custom.guide_temporal_softmax"]
 
 

@@ -1,7 +1,4 @@
-import random
 
-import keras
-import numpy as np
 import pytest
 
 from masklab.experiments import RunResult, build_classifier, run_padding_masking
@@ -19,16 +16,9 @@ def test_one_short_run_reports_every_field():
                                      "train_seconds", "epochs", "final_loss"}
 
 
-def _draws():
-    return random.random(), float(np.random.rand()), float(keras.random.uniform(()))
-
-
-def test_a_run_is_reproducible_and_leaves_the_callers_random_state_alone():
-    keras.utils.set_random_seed(3)
-    reference = _draws()
-    keras.utils.set_random_seed(3)
+def test_a_run_is_reproducible_and_leaves_the_callers_random_state_alone(callers_next_draws):
     first = run_padding_masking("post", True, epochs=1, batch_size=64, seed=5)
-    assert _draws() == reference  # the learner's next draws are the ones they would have had
+    assert callers_next_draws() == callers_next_draws.reference  # the learner's next draws are the ones they would have had
     second = run_padding_masking("post", True, epochs=1, batch_size=64, seed=5)
     assert (second.final_loss, second.test_accuracy) == (first.final_loss, first.test_accuracy)
     other = run_padding_masking("post", True, epochs=1, batch_size=64, seed=6)

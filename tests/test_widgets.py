@@ -325,13 +325,7 @@ def test_stack_error_is_rendered_from_its_parts():
                                       "output of Masking, shape (2, 3): expected: ndim=3 &lt;x&gt;</p>")
 
 
-def test_explorers_leave_the_notebook_random_state_alone():
-    def draws():
-        return random.random(), float(np.random.rand()), float(keras.random.uniform(()))
-
-    keras.utils.set_random_seed(3)
-    reference = draws()
-    keras.utils.set_random_seed(3)
+def test_explorers_leave_the_notebook_random_state_alone(callers_next_draws):
     padding = PaddingExplorer([[3, 1, 4, 1, 5], [9, 2]])
     padding.maxlen.value = 3
     loss = LossExplorer(np.zeros((1, 3, 1)), np.ones((1, 3, 1)))
@@ -340,7 +334,7 @@ def test_explorers_leave_the_notebook_random_state_alone():
     propagation.stack.value = ["LSTM(return_sequences)", "GRU(return_sequences)", "Conv1D", "Dense"]
     attention = AttentionMaskExplorer(query_length=3)
     attention.causal.value = True
-    assert draws() == reference
+    assert callers_next_draws() == callers_next_draws.reference
 
 
 def test_explorers_are_reproducible_whatever_the_notebook_random_state():
