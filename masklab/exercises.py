@@ -483,10 +483,13 @@ EXERCISES = {
                       wrong=(([[True, True, False]],
                               "that is the Keras mask unchanged: PyTorch would ignore the two real keys and attend "
                               "only to the padding. Invert it."),))),
-        Exercise("08.2", "In MultiHeadAttention with a padding mask, what attention weight does a padded query "
-                 "row give each key?", "look at the last rows of the weights in lesson 08",
-                 Number(0.0, "a padded query row is all False in the combined mask, and Keras gives it weights of 0.",
-                        wrong=((0.25, "0.25 = 1/4 would be a uniform row; with the query mask Keras zeroes the row."),),
+        Exercise("08.2", "In MultiHeadAttention with a padding mask, called with return_attention_scores=True, "
+                 "what attention weight does a padded query row give each key?",
+                 "look at the last rows of the weights in lesson 08",
+                 Number(0.0, "a padded query row is all False in the combined mask, and on the path that returns "
+                             "the weights Keras gives it weights of 0 (the default call takes another path, whose "
+                             "output at that row differs).",
+                        wrong=((0.25, "0.25 = 1/4 would be a uniform row; on the weights path Keras zeroes the row."),),
                         otherwise="{answer} is not it: print the weights of a padded query row.")),
     ]
 }
