@@ -2,9 +2,9 @@
 
     python benchmarks/browser.py [--repeats 20] [--only padding|loss|propagation|attention]
 
-Starts its own JupyterLab (the browser test's helpers, tests/jupyterlab_browser.py) over copies
-of the lessons that hold the explorers (01 padding, 03 propagation, 05 loss, 08 attention),
-runs each lesson and then repeats one interaction as a learner makes it (Playwright's real key
+Starts its own JupyterLab (the browser test's helpers, tests/jupyterlab_browser.py) over the
+browser test's small notebooks, one per explorer (from lessons 01 padding, 03 propagation, 05 loss,
+08 attention), runs each and then repeats one interaction as a learner makes it (Playwright's real key
 presses and clicks): the maxlen slider's arrow key; a mask checkbox click; a layer name typed
 and added with Enter (a new layer each time, so each is computed), then removed with its x (TagsInput
 removes on mousedown, so that event starts the clock); the
@@ -33,6 +33,8 @@ from jupyterlab_browser import (  # noqa: E402
     CHROMIUM, CHROMIUM_FLAGS, EXPLORER_LESSONS, READY, dismiss_news, explorer_notebook, jupyterlab_server,
     open_and_run_all,
 )
+
+IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
 
 # Arms a one-shot measurement: the first `eventType` event after arming starts it (its timeStamp),
 # the first mutation of the view (the HTML widget around `viewSelector`) after that event ends it.
@@ -63,7 +65,7 @@ def measure(page, view_selector, event_type, act):
     ms = page.evaluate("window.__masklabLatency")
     if ms is None:
         raise RuntimeError(f"no change of {view_selector} within 30 s after the {event_type}")
-    page.wait_for_timeout(100)  # let the kernel go idle between interactions
+    page.wait_for_selector(IDLE, timeout=30_000)  # the kernel is idle before the next interaction
     return ms
 
 
@@ -135,8 +137,7 @@ def main(argv=None):
                 open_and_run_all(page, f"{url}/lab/tree/{kind}_explorer.ipynb?reset&token={token}", READY)
                 dismiss_news(page)
                 explorer = page.locator(f".masklab-{kind}-explorer").first
-                explorer.scroll_into_view_if_needed()
-                page.wait_for_timeout(1000)
+                explorer.scroll_into_view_if_needed()  # open_and_run_all returned with the kernel idle
                 for interaction, times in RUN[kind](page, explorer, args.repeats).items():
                     print(json.dumps({
                         "benchmark": "explorer_browser_latency", "explorer": NAMES[kind], "lesson": lesson,

@@ -26,7 +26,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 # unless the learner names a source (MASKLAB_INSTALL_SOURCE).
 PUBLISHED = None
 
-MISSING = ("masklab is not installed in this kernel. Install it from your clone of the masklab "
+# The message a kernel without masklab stops with, as the two source lines of the cell.
+MISSING = ("masklab is not installed in this kernel. Install it from your clone of the masklab ",
            "repository, in a cell:  %pip install /path/to/masklab  then run this cell again.")
 
 _HEAD = '''import os
@@ -63,8 +64,7 @@ np.set_printoptions(precision=4, suppress=True)'''
 
 def render(published: str | None = PUBLISHED) -> str:
     """The first cell's source (str) for the install source ``published`` (None: not yet published)."""
-    middle = (_UNPUBLISHED.format(first=MISSING[:MISSING.index("repository")],
-                                               second=MISSING[MISSING.index("repository"):]) if published is None
+    middle = (_UNPUBLISHED.format(first=MISSING[0], second=MISSING[1]) if published is None
               else _PUBLISHED.format(published=published))
     return _HEAD + middle + _TAIL
 
