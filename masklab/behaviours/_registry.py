@@ -231,6 +231,21 @@ def to_numpy(x) -> np.ndarray:
     return np.asarray(load_keras().ops.convert_to_numpy(x))
 
 
+def destroy_warnings(fn: Callable[[], object]) -> list:
+    """Run ``fn()`` and return the warnings it raised that say Keras will "destroy the mask".
+
+    Every warning is recorded (``simplefilter("always")``), so one already shown once in the
+    process is still seen. Exceptions from ``fn`` propagate.
+
+    Returns:
+        ``list`` of ``warnings.WarningMessage``, in the order raised.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fn()
+    return [w for w in caught if "destroy the mask" in str(w.message)]
+
+
 def exception_name(fn: Callable[[], object]) -> str:
     """Run ``fn``; return ``"no error"``, or the class name of the exception it raised."""
     try:
