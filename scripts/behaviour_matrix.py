@@ -173,6 +173,11 @@ def render(columns) -> str:
         lines.append(f"| {name} | {e['backend']} | {e['keras']} | {e['tensorflow'] or '-'} | "
                      f"{version['jax'] if e['backend'] == 'jax' else '-'} | "
                      f"{version['torch'] if e['backend'] == 'torch' else '-'} | {e['device']} |")
+    if not any("gpu" in str(columns[c]["environment"]["device"]).lower() for c in names):
+        lines += ["", "**GPU: not run.** Every column ran on a CPU; no GPU was available to this project. Where",
+                  "Keras takes another path on a GPU (cuDNN for LSTM/GRU, XLA when `fit`/`predict` compile),",
+                  "the lessons' version, backend and device notes say so, citing the Keras source; those",
+                  "behaviours are not in this table."]
     differing = [n for n in ref if any(columns[c]["results"].get(n) != ref[n] for c in names)]
     lines += ["", f"## Rows that differ between environments ({len(differing)} of {len(ref)})", ""]
     for n in differing:

@@ -38,3 +38,31 @@ def test_sources_are_permalinks(path):
     assert urls, f"{path.name}: Sources lists no links"
     moving = [u for u in urls if PERMALINK_BRANCH.search(u)]
     assert not moving, f"{path.name}: link to a moving branch instead of a commit or tag: {moving}"
+
+
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCS_PAGE_MOVING = re.compile(r"/(?:latest|stable|main|master|dev)(?:/|$)")
+OWN = ("github.com/masklab/masklab", "mybinder.org/", "colab.research.google.com/", "hub.example.org/")
+REFERENCE_DEFINITION = re.compile(r"^\[([^\]]+)\]:\s*(\S+)", flags=re.M)
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
+def test_docs_cite_fixed_versions(path):
+    """README and docs/: a page they cite for a fact names its version (a commit, a tag, a version)."""
+    text = path.read_text()
+    moving = [u for u in URL.findall(text)
+              if not any(own in u for own in OWN)
+              and (PERMALINK_BRANCH.search(u) or DOCS_PAGE_MOVING.search(u.split("://", 1)[1]))]
+    assert not moving, f"{path.name}: link to a moving page instead of a commit, tag or version: {moving}"
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
+def test_docs_references_are_used_and_say_what_they_support(path):
+    """Each reference-style link is used, and its link text says what it is cited for (not 'docs', 'here')."""
+    text = path.read_text()
+    names = REFERENCE_DEFINITION.findall(text)
+    unused = [name for name, _ in names if f"][{name}]" not in text]
+    assert not unused, f"{path.name}: reference links defined but never cited: {unused}"
+    vague = [label for label, name in re.findall(r"\[([^\]]+)\]\[([^\]]+)\]", text)
+             if label.strip().lower() in {"here", "docs", "link", "this", "source", "see", name.lower()}]
+    assert not vague, f"{path.name}: link texts that do not say what they are cited for: {vague}"

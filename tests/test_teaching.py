@@ -38,12 +38,17 @@ def _leaves(tree, prefix=""):
 
 
 def _bytes(quantity):
-    """A Kubernetes memory quantity ("1.2G", "512Mi", 1000000) in bytes."""
-    match = re.fullmatch(r"([0-9.]+)([KMGT]i?)?", str(quantity))
-    assert match, f"not a memory quantity: {quantity!r}"
-    number, suffix = float(match.group(1)), match.group(2) or ""
-    powers = {"K": 1, "M": 2, "G": 3, "T": 4}
-    return number * ((1024 if suffix.endswith("i") else 1000) ** powers[suffix[0]] if suffix else 1)
+    """A z2jh ``singleuser.memory`` value ("1.2G", 1000000) in bytes, read as JupyterHub reads it.
+
+    z2jh hands the value to the spawner's ``mem_guarantee``/``mem_limit``, JupyterHub's
+    ``ByteSpecification``: K, M, G, T are powers of 1024 and nothing else is a suffix (no ``Gi``):
+    https://github.com/jupyterhub/jupyterhub/blob/2841153db6c1c25d8b50955e2f4b39f78f3d0119/jupyterhub/traitlets.py#L45-L89
+    """
+    if isinstance(quantity, (int, float)):
+        return int(quantity)
+    match = re.fullmatch(r"([0-9.]+)([KMGT])", str(quantity))
+    assert match, f"not a JupyterHub memory value (a number, or a number and one of K, M, G, T): {quantity!r}"
+    return int(float(match.group(1)) * 1024 ** ("KMGT".index(match.group(2)) + 1))
 
 
 def _lesson_table():
@@ -74,7 +79,7 @@ def test_z2jh_config_parses_uses_documented_keys_and_fits_the_measured_peak():
 
 
 def test_memory_quantities():
-    assert _bytes("1.2G") == 1.2e9 and _bytes("512Mi") == 512 * 2**20 and _bytes(1000) == 1000
+    assert _bytes("1.2G") == int(1.2 * 2**30) and _bytes("512M") == 512 * 2**20 and _bytes(1000) == 1000
 
 
 def test_nbgitpuller_link_opens_an_existing_lesson_of_the_readme_repository():
@@ -121,3 +126,13 @@ def test_post_build_installs_the_overrides_where_jupyterlab_reads_them():
     text = (ROOT / "binder" / "postBuild").read_text()
     assert re.search(r"sys\.prefix.*share/jupyter/lab/settings", text)
     assert re.search(r'cp "\$\(dirname "\$0"\)/overrides\.json" "\$settings/overrides\.json"', text)
+
+
+def test_learners_per_node_follows_from_the_guarantee_in_jupyterhubs_units():
+    config = yaml.safe_load(_block_after("z2jh-config"))
+    guarantee = _bytes(config["singleuser"]["memory"]["guarantee"])
+    allocatable, cores = 29e9, 8  # the example node teaching.md sizes: 29 GB allocatable, 8 cores
+    per_node = min(int(allocatable // guarantee), int(cores // config["singleuser"]["cpu"]["guarantee"]))
+    stated = re.search(r"so (\d+) per node; a class of 30 needs (\d+) nodes, a class of 300\s+needs (\d+)", TEACHING)
+    assert stated, "teaching.md's learners-per-node sentence changed: update this test with it"
+    assert [int(g) for g in stated.groups()] == [per_node, -(-30 // per_node), -(-300 // per_node)]
