@@ -5,7 +5,7 @@ Each ``lessonNN`` module holds a list ``EXERCISES`` of :class:`masklab.exercises
 
 import importlib
 
-LESSONS = ("00", "01", "02", "03", "04", "05", "06", "07", "08")
+LESSONS = ("00", "01", "02", "03", "04", "05", "06", "07", "08", "09")
 
 
 def all_exercises():

@@ -14,4 +14,5 @@ from masklab.behaviours.catalogue import (  # noqa: F401  (imported to register,
     lesson06,
     lesson07,
     lesson08,
+    lesson09,
 )

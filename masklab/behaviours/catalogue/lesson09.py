@@ -1,0 +1,1 @@
+"""Lesson 09 (masks in real models): composite, multi-input and nested layers."""
