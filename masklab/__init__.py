@@ -12,6 +12,8 @@ Public API:
     attention_mask: the (batch, T_q, T_k) attention mask by MultiHeadAttention's rule.
     check_cudnn_mask: whether a mask fits TensorFlow's cuDNN LSTM/GRU kernel (right-padded rows).
     trace_masks, MaskTrace: which mask every layer of a model receives and hands on.
+    diagnose: the mask doctor: findings (layer, what happened, the fix) from one traced run
+        (its classes are in masklab.doctor).
     masked_loss, explain_masked_loss: NumPy reference of Keras 3's masked loss.
     check_token_ids: name the token ids that fall outside an Embedding.
     check: check a lesson exercise.
@@ -22,11 +24,17 @@ experiments, layers (imports Keras), matrix, plot (matplotlib), widgets
 (ipywidgets).
 """
 
+from masklab.doctor import diagnose
 from masklab.environment import quiet_stderr
 from masklab.exercises import check
 from masklab.losses import explain_masked_loss, masked_loss
 from masklab.masks import (
-    attach_mask, attention_mask, check_cudnn_mask, get_mask, mask_from_lengths, mask_from_values,
+    attach_mask,
+    attention_mask,
+    check_cudnn_mask,
+    get_mask,
+    mask_from_lengths,
+    mask_from_values,
 )
 from masklab.padding import PaddedBatch, pad_batch
 from masklab.trace import MaskTrace, trace_masks
@@ -38,8 +46,8 @@ __version__ = "0.1.0"
 # and ``__all__`` all read it. Those not imported above load on first use (layers imports
 # Keras, plot matplotlib, widgets ipywidgets).
 _SUBMODULES = (
-    "behaviours", "datasets", "display", "environment", "exercises", "experiments", "layers", "losses",
-    "masks", "matrix", "padding", "plot", "trace", "vocab", "widgets",
+    "behaviours", "datasets", "display", "doctor", "environment", "exercises", "experiments", "layers",
+    "losses", "masks", "matrix", "padding", "plot", "trace", "vocab", "widgets",
 )
 _FUNCTIONS = (
     "MaskTrace",
@@ -49,6 +57,7 @@ _FUNCTIONS = (
     "check",
     "check_cudnn_mask",
     "check_token_ids",
+    "diagnose",
     "explain_masked_loss",
     "get_mask",
     "mask_from_lengths",
