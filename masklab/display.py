@@ -201,6 +201,48 @@ def trace_to_html(trace) -> str:
             f"{''.join(rows)}</table>")
 
 
+_DIAGNOSIS_COLUMNS = ("", "kind", "layer", "needed by", "what happened", "fix")
+
+
+def diagnosis_to_html(diagnosis) -> str:
+    """Return an HTML table of a :class:`~masklab.doctor.Diagnosis` (the findings of ``masklab.diagnose``).
+
+    Args:
+        diagnosis: the diagnosis (or any sequence of
+            :class:`~masklab.doctor.Finding`; ``trace`` read when present).
+
+    Returns:
+        ``str``, a ``<div class='masklab-diagnosis'>``: for a healthy model a
+        line saying "no findings"; otherwise a table with one row per finding
+        (number, kind, layer, the layer that needed the mask, what happened,
+        the fix). Every row is a problem, told by more than colour: a warning
+        sign, a bar at the row's start and ``data-kind='<kind>'``.
+    """
+    traced = getattr(diagnosis, "trace", None)
+    calls = f" in {len(traced)} layer calls" if traced is not None else ""
+    if not len(diagnosis):
+        return (f"<div class='masklab-diagnosis' style='color:{TEXT}'><p style='margin:2px 0'>&#10003; no findings"
+                f"{calls}: every mask reached the layers that use it.</p></div>")
+    head = "".join(f"<th scope='col' style='{_HEAD};font-weight:bold;font-family:inherit'>{h}</th>"
+                   for h in _DIAGNOSIS_COLUMNS)
+    cell = f"padding:2px 8px;vertical-align:top;color:{TEXT};text-align:left"
+    rows = []
+    for number, finding in enumerate(diagnosis, 1):
+        values = (f"&#9888; {number}", f"<b>{html.escape(finding.kind)}</b>", html.escape(finding.layer),
+                  html.escape(finding.consumer or ""), html.escape(finding.what), html.escape(finding.fix))
+        rows.append(
+            f"<tr data-kind='{html.escape(finding.kind)}'>"
+            + "".join(f"<td style='{cell}{f';box-shadow:inset 4px 0 0 {WARN};white-space:nowrap' if j == 0 else ''}"
+                      f"{';font-family:monospace' if j in (2, 3) else ''}'>{v}</td>" for j, v in enumerate(values))
+            + "</tr>"
+        )
+    count = len(diagnosis)
+    caption = (f"<caption style='caption-side:top;text-align:left;color:{TEXT};padding:2px 0'>"
+               f"{count} finding{'s' if count > 1 else ''}{calls}</caption>")
+    return (f"<div class='masklab-diagnosis'><table style='border-collapse:collapse'>{caption}<tr>{head}</tr>"
+            f"{''.join(rows)}</table></div>")
+
+
 def _shade(fraction: float, light: str = "#ffffff", dark: str = "#1d5a8c") -> tuple[str, str]:
     """An opaque colour ``fraction`` (0..1) of the way from ``light`` to ``dark``, and its text colour.
 
@@ -225,7 +267,8 @@ def _value_text(values, index) -> str:
     return ", ".join(f"{float(x):.2f}" for x in flat[:3]) + (", …" if flat.size > 3 else "")
 
 
-def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True) -> str:
+def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True, formula=None,
+                 keras_value=None) -> str:
     """Return HTML for a :class:`~masklab.losses.MaskedLossExplanation`.
 
     Args:
@@ -236,6 +279,14 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True
             ``y_pred``, the loss (shaded by its size) and whether it is kept.
         headline: whether to start with the ``loss = ...`` line (a view that
             already shows the quotient leaves it out).
+        formula: optional ``str``, the reduction in words or symbols, e.g.
+            ``"sum(mask × loss) / sum(mask)"``: the headline then reads
+            ``loss = formula = numerator / denominator = value``, so the
+            formula stands next to its numbers. The caller chooses it (the
+            explanation does not record whether weights came from a mask or
+            from ``sample_weight``).
+        keras_value: optional number, the loss Keras computed for the same
+            inputs; the headline ends with ``Keras: value`` (4 decimals).
 
     Returns:
         ``str``: the line ``loss = numerator / denominator = value``, the
@@ -243,7 +294,23 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True
         ``<table class="masklab-loss">``: one row per element (kept, loss,
         weight, loss x weight), or the timestep grid. Masked elements (weight
         0) are marked "masked" in words and struck through, not greyed.
+
+    Raises:
+        TypeError: ``formula`` is not a str, or ``keras_value`` is not a real
+            number.
+
+    Example:
+
+    >>> from masklab.losses import explain_masked_loss
+    >>> e = explain_masked_loss([[[0.0], [0.0], [0.0]]], [[[1.0], [3.0], [5.0]]], [[True, True, False]])
+    >>> page = loss_to_html(e, formula="sum(mask × loss) / sum(mask)", keras_value=5.0)
+    >>> "loss = sum(mask × loss) / sum(mask) = 10.0000 / 2 = 5.0000" in page, "Keras: <b>5.0000</b>" in page
+    (True, True)
     """
+    if formula is not None and not isinstance(formula, str):
+        raise TypeError(f"formula must be a str such as 'sum(mask × loss) / sum(mask)', got {_show(formula)}")
+    if keras_value is not None and (isinstance(keras_value, bool) or not isinstance(keras_value, numbers.Real)):
+        raise TypeError(f"keras_value must be a real number (the loss Keras reported), got {_show(keras_value)}")
     e = explanation
     kept = [(index, c) for index, _, w, c in e.rows() if w != 0]
     terms = " + ".join(f"{c:.4f}" for _, c in kept[:12]) + (" + …" if len(kept) > 12 else "")
@@ -290,8 +357,12 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True
         body = f"<tr>{head}</tr>" + "".join(rows)
     return (
         f"<div class='masklab-loss-view' style='color:{TEXT}'>"
-        + (f"<p style='margin:2px 0'><b>loss = {e.numerator:.4f} / {e.denominator:g} = {e.value:.4f}</b> "
-           f"(reduction={html.escape(repr(e.reduction))})</p>" if headline else "")
+        + ("<p style='margin:2px 0'><b>loss = "
+           + (f"{html.escape(formula)} = " if formula is not None else "")
+           + f"{e.numerator:.4f} / {e.denominator:g} = {e.value:.4f}</b> "
+           f"(reduction={html.escape(repr(e.reduction))})"
+           + (f" &nbsp; Keras: <b>{float(keras_value):.4f}</b>" if keras_value is not None else "")
+           + "</p>" if headline else "")
         + f"<p style='margin:2px 0'>numerator, the kept loss x weight: {numerator}</p>"
         f"<table class='masklab-loss' style='border-collapse:collapse'>{body}</table></div>"
     )
@@ -335,3 +406,268 @@ def attention_to_html(mask, weights=None, *, title: str = "") -> str:
         rows.append("<tr>" + "".join(cells) + "</tr>")
     caption = f"<caption style='font-size:12px;color:{TEXT}'>{html.escape(title)}</caption>" if title else ""
     return f"<table class='masklab-attention' style='border-collapse:collapse'>{caption}{''.join(rows)}</table>"
+
+
+def _steps_array(name, value, shape_hint, ndim, kind="f"):
+    """``value`` as a NumPy array of rank ``ndim`` (floats, or bools for kind "b"); ValueError names it."""
+    array = np.asarray(value, dtype=bool if kind == "b" else float)
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must have shape {shape_hint}, got shape {array.shape}")
+    return array
+
+
+def embedding_steps_to_html(ids, rows, mask, outputs, *, carried=None, embeddings=None, title: str = "") -> str:
+    """Return an HTML table of one sequence through ``Embedding(mask_zero=True)`` and an RNN: a row per timestep.
+
+    Side by side, for each timestep ``t``: the id, the Embedding's output row
+    (one cell per number, 2 decimals), the mask and the RNN's output (3
+    decimals). Masked timesteps are hatched, their mask cell says "masked" in
+    words (kept cells are dark blue and say "kept"), and every row's
+    ``aria-label`` says both. With ``carried``, an output that repeats the step
+    before says so ("repeats t<i>", or "zeros (initial)" at the first step, the RNN's initial
+    output). With ``embeddings``, a second table lists the embedding matrix, a
+    row per id, so a padded step's row can be matched with row 0.
+
+    Args:
+        ids: ints, shape ``(T,)``.
+        rows: floats ``(T, output_dim)``, the Embedding's output.
+        mask: bools ``(T,)`` (``True`` = kept), or None when no mask was
+            attached (then every step is drawn as kept and the mask column
+            says "no mask").
+        outputs: floats ``(T, units)``, the RNN's output at every step
+            (``return_sequences=True``).
+        carried: optional bools ``(T,)``: whether step ``t``'s output equals the
+            one before (zeros before step 0).
+        embeddings: optional floats ``(input_dim, output_dim)``, the layer's weights.
+        title: caption of the steps table.
+
+    Returns:
+        ``str``: a ``<table class="masklab-steps">`` (masked rows carry
+        ``data-masked="1"``, repeated outputs ``data-carried="1"``), then, with
+        ``embeddings``, a ``<table class="masklab-embeddings">``.
+
+    Raises:
+        ValueError: an argument's rank is wrong, or the lengths ``T`` differ
+            (the message names the argument and the shapes).
+
+    Example:
+
+    >>> page = embedding_steps_to_html([1, 0], [[0.1, 0.2], [0.3, 0.4]], [True, False], [[0.5], [0.5]],
+    ...                                carried=[False, True])
+    >>> page.count('data-masked="1"'), page.count('data-carried="1"')
+    (1, 1)
+    """
+    ids = _steps_array("ids", ids, "(T,)", 1)
+    rows = _steps_array("rows", rows, "(T, output_dim)", 2)
+    outputs = _steps_array("outputs", outputs, "(T, units)", 2)
+    masked = None if mask is None else ~_steps_array("mask", mask, "(T,)", 1, "b")
+    repeats = None if carried is None else _steps_array("carried", carried, "(T,)", 1, "b")
+    steps = len(ids)
+    for name, array in (("rows", rows), ("mask", masked), ("outputs", outputs), ("carried", repeats)):
+        if array is not None and len(array) != steps:
+            raise ValueError(f"{name} must have one entry per id ({steps}), got shape {array.shape}")
+    head = (f"<tr><th scope='col' style='{_HEAD}'>t</th><th scope='col' style='{_HEAD}'>id</th>"
+            f"<th scope='col' colspan='{rows.shape[1]}' style='{_HEAD}'>Embedding output (row of the matrix)</th>"
+            f"<th scope='col' style='{_HEAD}'>mask</th>"
+            f"<th scope='col' colspan='{outputs.shape[1]}' style='{_HEAD}'>LSTM output</th>"
+            + (f"<th scope='col' style='{_HEAD}'></th>" if repeats is not None else "") + "</tr>")
+    body = []
+    for t in range(steps):
+        off = masked is not None and bool(masked[t])
+        state = "no mask" if masked is None else ("masked" if off else "kept")
+        look = f"{_CELL};{_HATCH};font-style:italic" if off else f"{_CELL};background:{REAL}"
+        cells = [f"<th scope='row' style='{_HEAD}'>t{t}</th>", f"<td style='{look}'>{int(ids[t])}</td>"]
+        cells += [f"<td style='{look}'>{v:.2f}</td>" for v in rows[t]]
+        if masked is None:
+            cells.append(f"<td style='{_HEAD};font-style:italic'>no mask</td>")
+        elif off:
+            cells.append(f"<td style='{_CELL};{_HATCH};font-style:italic'>masked</td>")
+        else:
+            cells.append(f"<td style='{_CELL};background:{KEEP};color:#fff'>kept</td>")
+        cells += [f"<td style='{look}'>{v:.3f}</td>" for v in outputs[t]]
+        if repeats is not None:
+            note = ("= zeros" if t == 0 else f"= t{t - 1}") if repeats[t] else "new"
+            flag = ' data-carried="1"' if repeats[t] else ""
+            cells.append(f"<td{flag} style='{_HEAD}'>{note}</td>")
+        flag = ' data-masked="1"' if off else ""
+        label = f"t{t}: id {int(ids[t])}, {state}"
+        body.append(f"<tr{flag} aria-label='{html.escape(label)}'>" + "".join(cells) + "</tr>")
+    caption = f"<caption style='font-size:12px;color:{TEXT}'>{html.escape(title)}</caption>" if title else ""
+    page = (f"<table class='masklab-steps' style='border-collapse:collapse'>{caption}{head}"
+            f"{''.join(body)}</table>")
+    if embeddings is not None:
+        weights = _steps_array("embeddings", embeddings, "(input_dim, output_dim)", 2)
+        used = {int(i) for i in ids}
+        lines = []
+        for i, row in enumerate(weights):
+            name = f"{i} (padding)" if i == 0 else str(i)
+            mark = " &#8592; looked up" if i in used else ""
+            lines.append(f"<tr><th scope='row' style='{_HEAD}'>{name}</th>"
+                         + "".join(f"<td style='{_CELL};background:{REAL}'>{v:.2f}</td>" for v in row)
+                         + f"<td style='{_HEAD}'>{mark}</td></tr>")
+        page += (f"<table class='masklab-embeddings' style='border-collapse:collapse;margin-top:6px'>"
+                 f"<caption style='font-size:12px;color:{TEXT}'>the embedding matrix, a row per id</caption>"
+                 f"{''.join(lines)}</table>")
+    return page
+
+
+# Series styles for accuracy_curves_to_html: colours with 3:1 or more contrast on the chart's white
+# background (Okabe-Ito blue and vermillion, a purple, a dark gold), and dashes, so two series never
+# rely on colour alone and a dashed series stays visible where it lies on a solid one.
+_SERIES = (("#0072B2", ""), ("#6a3d9a", "7 4"), ("#D55E00", ""), ("#8c6d00", "7 4"),
+           ("#1a1a1a", "2 3"), ("#007a5a", "9 3 2 3"))
+
+
+def _curve_inputs(maxlens, accuracies, at, reference, baseline):
+    """Validate :func:`accuracy_curves_to_html`'s inputs; return ``(xs, {label: ys}, at, reference, baseline)``."""
+    if isinstance(maxlens, (str, bytes)) or not hasattr(maxlens, "__len__"):
+        raise TypeError(f"maxlens must be a sequence of ints, got {_show(maxlens)}")
+    xs = []
+    for x in maxlens:
+        if isinstance(x, bool) or not isinstance(x, numbers.Integral) or x <= 0:
+            raise ValueError(f"maxlens must hold positive ints, got {_show(x)}")
+        xs.append(int(x))
+    if not xs or not np.all(np.diff(xs) > 0):
+        raise ValueError(f"maxlens must be a non-empty, strictly increasing sequence, got {_show(list(xs))}")
+    if not isinstance(accuracies, dict) or not accuracies:
+        raise TypeError(f"accuracies must be a non-empty dict of label -> accuracies, got {_show(accuracies)}")
+    if len(accuracies) > len(_SERIES):
+        raise ValueError(f"accuracies may hold at most {len(_SERIES)} series, got {len(accuracies)}")
+    series = {}
+    for label, ys in accuracies.items():
+        if not isinstance(label, str):
+            raise TypeError(f"accuracies' keys must be str labels, got {_show(label)}")
+        try:
+            values = np.asarray(ys, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"accuracies[{label!r}] must be numbers, got {_show(ys)}") from None
+        if values.shape != (len(xs),):
+            raise ValueError(f"accuracies[{label!r}] must hold one accuracy per maxlen ({len(xs)}), "
+                             f"got shape {values.shape}")
+        if not np.all((values >= 0) & (values <= 1)):
+            raise ValueError(f"accuracies[{label!r}] must lie in [0, 1], got {_show(values.tolist())}")
+        series[label] = values
+    for name, value in (("at", at), ("reference", reference)):
+        if value is not None and (isinstance(value, bool) or value not in xs):
+            raise ValueError(f"{name} must be one of maxlens {xs} or None, got {_show(value)}")
+    if baseline is not None:
+        if isinstance(baseline, bool) or not isinstance(baseline, numbers.Real) or not 0 <= baseline <= 1:
+            raise ValueError(f"baseline must be a number in [0, 1] or None, got {_show(baseline)}")
+        baseline = float(baseline)
+    return xs, series, (None if at is None else int(at)), (None if reference is None else int(reference)), baseline
+
+
+def accuracy_curves_to_html(maxlens, accuracies, *, at=None, reference=None, baseline=None, title: str = "") -> str:
+    """Return an HTML view of accuracy against test padding length: an SVG chart and a table.
+
+    The chart draws one line per series (colour and dash told apart, a dot
+    per measured length with a tooltip), a vertical marker at ``at``, a
+    dotted line at ``reference`` (the padding length used in training) and,
+    with ``baseline``, a dashed grey horizontal line. The chart has its own
+    white background and dark ink, so it reads in light and dark themes. The
+    table under it gives each series' accuracy at ``at`` and its change from
+    ``reference``, in words as well as numbers.
+
+    Args:
+        maxlens: strictly increasing positive ints, the test padding lengths
+            (the x axis), length ``n >= 1``.
+        accuracies: dict of ``label`` (str) -> ``n`` accuracies in ``[0, 1]``,
+            at most 6 series, drawn in the dict's order.
+        at: one of ``maxlens``, the length the marker and the table show;
+            None shows the last.
+        reference: one of ``maxlens`` or None: the length the table's change is
+            measured from (None: ``maxlens[0]``).
+        baseline: optional accuracy in ``[0, 1]`` to draw for comparison.
+        title: caption (str).
+
+    Returns:
+        ``str``: a ``<div class='masklab-curves-view'>`` holding an ``<svg
+        role='img'>`` (its ``aria-label`` lists the accuracies at ``at``) and a
+        ``<table class='masklab-curves'>``; a table row whose accuracy fell by
+        more than 0.5 points from ``reference`` carries ``data-dropped="1"``.
+
+    Raises:
+        TypeError: ``maxlens`` not a sequence; ``accuracies`` not a non-empty
+            dict, or a key that is not a str, or values that are not numbers.
+        ValueError: ``maxlens`` empty, not strictly increasing or not positive
+            ints; a series of the wrong length or outside ``[0, 1]``; more than
+            6 series; ``at``/``reference`` not in ``maxlens``; ``baseline``
+            outside ``[0, 1]``.
+
+    >>> page = accuracy_curves_to_html([29, 60], {"masked": [0.98, 0.98], "not masked": [0.97, 0.83]}, at=60)
+    >>> page.count("<polyline"), page.count('data-dropped="1"')
+    (2, 1)
+    """
+    xs, series, at, reference, baseline = _curve_inputs(maxlens, accuracies, at, reference, baseline)
+    at = xs[-1] if at is None else at
+    reference = xs[0] if reference is None else reference
+    i_at, i_ref = xs.index(at), xs.index(reference)
+    width, height, left, right, top, bottom = 560, 250, 52, 16, 22, 40
+    lowest = min([float(v.min()) for v in series.values()] + ([baseline] if baseline is not None else []))
+    y_min = min(0.5, np.floor(lowest * 10) / 10)
+    span = max(xs[-1] - xs[0], 1)
+
+    def px(x):
+        return left + (width - left - right) * ((x - xs[0]) / span if len(xs) > 1 else 0.5)
+
+    def py(y):
+        return top + (height - top - bottom) * (1.0 - (y - y_min) / (1.0 - y_min))
+
+    parts = [f"<rect x='0' y='0' width='{width}' height='{height}' fill='#ffffff' stroke='#bdbdbd'/>"]
+    for k in range(round(float(y_min) * 10), 11):  # horizontal grid and y labels every 10 points
+        y = py(k / 10)
+        parts.append(f"<line x1='{left}' x2='{width - right}' y1='{y:.1f}' y2='{y:.1f}' stroke='#e6e6e6'/>"
+                     f"<text x='{left - 6}' y='{y + 4:.1f}' text-anchor='end' font-size='11' fill='{INK}'>"
+                     f"{k * 10}%</text>")
+    for x in xs:
+        parts.append(f"<text x='{px(x):.1f}' y='{height - bottom + 15}' text-anchor='middle' font-size='11' "
+                     f"fill='{INK}'>{x}</text>")
+    parts.append(f"<text x='{(left + width - right) / 2:.1f}' y='{height - 6}' text-anchor='middle' font-size='11' "
+                 f"fill='{INK}'>test set padded to (frames)</text>")
+    parts.append(f"<line x1='{px(reference):.1f}' x2='{px(reference):.1f}' y1='{top}' y2='{height - bottom}' "
+                 f"stroke='#757575' stroke-dasharray='2 3'/>"
+                 f"<text x='{px(reference) + 4:.1f}' y='{height - bottom - 6}' font-size='11' fill='{INK}'>"
+                 f"trained: {reference}</text>")
+    if baseline is not None:
+        parts.append(f"<line x1='{left}' x2='{width - right}' y1='{py(baseline):.1f}' y2='{py(baseline):.1f}' "
+                     f"stroke='#757575' stroke-dasharray='6 4'/>"
+                     f"<text x='{width - right - 4}' y='{py(baseline) + 14:.1f}' text-anchor='end' font-size='11' "
+                     f"fill='{INK}'>baseline {baseline:.1%}</text>")
+    for (label, ys), (colour, dash) in zip(series.items(), _SERIES):
+        points = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, ys))
+        dashes = f" stroke-dasharray='{dash}'" if dash else ""
+        parts.append(f"<polyline points='{points}' fill='none' stroke='{colour}' stroke-width='2.5'{dashes}/>")
+        for x, y in zip(xs, ys):
+            parts.append(f"<circle cx='{px(x):.1f}' cy='{py(y):.1f}' r='3' fill='{colour}'>"
+                         f"<title>{html.escape(label)}: {y:.1%} at {x} frames</title></circle>")
+    parts.append(f"<line x1='{px(at):.1f}' x2='{px(at):.1f}' y1='{top - 6}' y2='{height - bottom}' stroke='{INK}' "
+                 f"stroke-width='1.5'/><text x='{px(at):.1f}' y='{top - 9}' text-anchor='middle' font-size='11' "
+                 f"font-weight='bold' fill='{INK}'>{at} frames</text>")
+    legend = []
+    for (label, _), (colour, dash) in zip(series.items(), _SERIES):
+        dashes = f" stroke-dasharray='{dash}'" if dash else ""
+        legend.append(f"<span style='display:inline-flex;align-items:center;gap:4px;margin-right:14px'>"
+                      f"<svg width='30' height='10' aria-hidden='true' style='background:#fff'>"
+                      f"<line x1='1' x2='29' y1='5' y2='5' stroke='{colour}' stroke-width='2.5'{dashes}/></svg>"
+                      f"{html.escape(label)}</span>")
+    described = "; ".join(f"{label} {ys[i_at]:.1%}" for label, ys in series.items())
+    chart = (f"<svg class='masklab-curves-chart' role='img' width='{width}' height='{height}' "
+             f"viewBox='0 0 {width} {height}' style='max-width:100%;height:auto' "
+             f"aria-label='{html.escape(f'test accuracy with the test set padded to {at} frames: {described}')}'>"
+             f"{''.join(parts)}</svg>")
+    rows = [(f"<tr><th scope='col' style='{_HEAD};font-weight:bold'>model</th>"
+             f"<th scope='col' style='{_HEAD};font-weight:bold'>accuracy at {at} frames</th>"
+             f"<th scope='col' style='{_HEAD};font-weight:bold'>change from {reference} frames</th></tr>")]
+    for label, ys in series.items():
+        change = (ys[i_at] - ys[i_ref]) * 100
+        dropped = change < -0.5
+        words = "unchanged" if abs(change) < 0.05 else f"{change:+.1f} points"
+        flag = ' data-dropped="1"' if dropped else ""
+        bar = f";border-left:4px solid {WARN}" if dropped else ""
+        rows.append(f"<tr{flag}><th scope='row' style='{_HEAD}{bar}'>{html.escape(label)}</th>"
+                    f"<td style='{_HEAD}'>{ys[i_at]:.1%}</td>"
+                    f"<td style='{_HEAD}'>{'<b>' + words + '</b>' if dropped else words}</td></tr>")
+    caption = f"<p style='margin:2px 0'><b>{html.escape(title)}</b></p>" if title else ""
+    return (f"<div class='masklab-curves-view' style='color:{TEXT}'>{caption}{chart}"
+            f"<div style='font-size:12px;margin:2px 0 4px'>{''.join(legend)}</div>"
+            f"<table class='masklab-curves' style='border-collapse:collapse'>{''.join(rows)}</table></div>")

@@ -329,8 +329,8 @@ def check(exercise: str, answer) -> Feedback:
 
     Example:
 
-    >>> check("00.1", 7)
-    [00.1] Not yet: 7 is not it: count the rows of the lesson map, numbered 00 to 08.
+    >>> check("00.2", 4)
+    [00.2] Not yet: with maxlen=4 the first sequence (5 timesteps) is truncated; watch 'truncated rows'.
     >>> check("02.2", "false").correct
     True
     """

@@ -40,6 +40,21 @@ def test_loss_explanation_html_comes_from_display():
     assert "the kept loss x weight: 1.0000 = 1.0000" in page
 
 
+def test_loss_html_formula_beside_its_numbers_and_keras_value():
+    from masklab import explain_masked_loss
+    from masklab.display import loss_to_html
+
+    e = explain_masked_loss(np.zeros((1, 2, 1)), np.array([[[1.0], [2.0]]]), [[True, False]])
+    page = loss_to_html(e, formula="sum(mask × loss) / sum(mask) <b>", keras_value=np.float32(1.0))
+    assert "loss = sum(mask × loss) / sum(mask) &lt;b&gt; = 1.0000 / 1 = 1.0000" in page  # escaped
+    assert "Keras: <b>1.0000</b>" in page
+    assert "Keras:" not in loss_to_html(e) and "Keras:" not in loss_to_html(e, keras_value=1.0, headline=False)
+    with pytest.raises(TypeError, match="formula must be a str"):
+        loss_to_html(e, formula=1)
+    with pytest.raises(TypeError, match="keras_value must be a real number"):
+        loss_to_html(e, keras_value="1.0")
+
+
 def test_batch_html_bad_labels_and_features():
     b = pad_batch([[1], [2]])
     with pytest.raises(ValueError, match=r"row_labels must hold one label per sequence \(2\), got 3 labels"):

@@ -66,3 +66,38 @@ def test_docs_references_are_used_and_say_what_they_support(path):
     vague = [label for label, name in re.findall(r"\[([^\]]+)\]\[([^\]]+)\]", text)
              if label.strip().lower() in {"here", "docs", "link", "this", "source", "see", name.lower()}]
     assert not vague, f"{path.name}: link texts that do not say what they are cited for: {vague}"
+
+
+def _anchors(path):
+    """The anchors JupyterLab gives a notebook's markdown headings: the heading's rendered text
+    (no backticks, emphasis or link targets), spaces as '-'."""
+    cells = json.loads(path.read_text())["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    in_fence, anchors = False, set()
+    for line in text.splitlines():
+        if line.startswith("```"):
+            in_fence = not in_fence
+        heading = re.match(r"#{1,6} (.+?)\s*$", line)
+        if heading and not in_fence:
+            shown = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading.group(1)).replace("`", "").replace("*", "")
+            anchors.add(shown.replace(" ", "-"))
+    return anchors
+
+
+LINK = re.compile(r"\]\(((?:[\w./-]*\.ipynb)?)#([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("path", LESSONS + sorted((ROOT / "lessons").glob("*/[0-9][0-9]_*.ipynb")),
+                         ids=lambda p: str(p.relative_to(ROOT / "lessons")))
+def test_links_between_lessons_reach_a_heading(path):
+    """Every `[text](NN_x.ipynb#Heading)` and `[text](#Heading)` in a lesson lands on a heading."""
+    cells = json.loads(path.read_text())["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    broken = []
+    for target, anchor in LINK.findall(text):
+        other = (path.parent / target) if target else path
+        if not other.exists():
+            broken.append(f"{target}#{anchor} (no such notebook)")
+        elif anchor not in _anchors(other):
+            broken.append(f"{target or path.name}#{anchor}")
+    assert not broken, f"{path.name}: links to headings that do not exist: {broken}"

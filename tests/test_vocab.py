@@ -107,3 +107,45 @@ def test_ids_beyond_64_bits_are_named_exactly():
         masklab.check_token_ids([[1, 2**70]], input_dim=5)
     with pytest.raises(ValueError, match=r"2 token ids outside \[0, 5\).*ids\[1, 1\] = -1180591620717411303424"):
         masklab.check_token_ids([[1, 2], [2**70, -2**70]], input_dim=5)
+
+
+def test_negative_id_message_says_keras_adds_input_dim_once():
+    with pytest.raises(ValueError, match=r"adds input_dim to a negative id once.*an id below -4 has no row"):
+        check_token_ids([[-5]], 4)
+
+
+@pytest.mark.parametrize("ids", [list(range(-7, 7)), [[-4, -3], [2, 3]], [[0]]])
+def test_lookup_rows_is_keras_rule_on_tensorflow_cpu(ids):
+    # Keras 3's take adds input_dim to a negative id once; TensorFlow's CPU gather raises for the rest.
+    from masklab.vocab import lookup_rows
+
+    layer = keras.layers.Embedding(3, 2)
+    layer.build((None,))
+    table = np.asarray(layer.embeddings)
+    rows = lookup_rows(ids, 3)
+    assert rows.shape == np.shape(ids) and rows.dtype == np.int64
+    for value, row in zip(np.ravel(ids).tolist(), rows.ravel().tolist()):
+        if row < 0:
+            with pytest.raises(tf.errors.InvalidArgumentError):
+                layer(np.array([[value]]))
+        else:
+            np.testing.assert_allclose(np.asarray(layer(np.array([[value]])))[0, 0], table[row])
+
+
+def test_lookup_rows_odd_inputs():
+    from masklab.vocab import lookup_rows
+
+    assert lookup_rows(np.array([[0.0, -1.0]], "float32"), 3).tolist() == [[0, 2]]
+    assert lookup_rows(np.array([7, 1], "uint8"), 3).tolist() == [-1, 1]
+    assert lookup_rows(np.array([2**64 - 1, 2], "uint64"), 3).tolist() == [-1, 2]
+    assert lookup_rows([[2**70, -(2**70), 1]], 3).tolist() == [[-1, -1, 1]]
+    assert lookup_rows(tf.constant([[5, -3]]), 3).tolist() == [[-1, 0]]
+    assert lookup_rows([], 3).tolist() == []
+    with pytest.raises(ValueError, match="rectangular"):
+        lookup_rows([[1], [2, 3]], 3)
+    with pytest.raises(ValueError, match="rectangular"):
+        lookup_rows(tf.ragged.constant([[1], [2, 3]]), 3)
+    with pytest.raises(TypeError, match="non-integer 1.5"):
+        lookup_rows([[1.5]], 3)
+    with pytest.raises(ValueError, match="input_dim must be a positive integer"):
+        lookup_rows([1], 0)

@@ -10,13 +10,23 @@ EXERCISES = [
                                      "padding entry ''.",
                                 122: "vocabulary_size() already includes both reserved entries, '' and '[UNK]'."},
                          otherwise="{answer} is not it: input_dim is the number of ids, vocabulary_size().")),
-    Exercise("06.2", "On TensorFlow, which row does Embedding(3, 2) return for id -1 (or 'error')?",
-             "the lesson ran it",
-             Choice(2, "no error: -1 counts from the end, like Python indexing, and selects the last row (2).", {
-                 0: "not zeros and not row 0: run Embedding(3, 2)(np.array([[-1]])) and compare with the weights.",
-                 1: "not row 1: run Embedding(3, 2)(np.array([[-1]])) and compare with the weights.",
-                 "error": "run it: TensorFlow raises for ids >= input_dim on CPU, but a negative id passes "
-                          "silently.",
-             }, aliases={"last row": 2, "the last row": 2, "row 2": 2, "row 0": 0, "zeros": 0, "row 1": 1},
-                 notes={-1: "-1 is the id; answer with the row index it selects (0, 1 or 2), or 'error'."})),
+    Exercise("06.2", "On TensorFlow on CPU, what does Embedding(4, 2) return for id -5: a row (0, 1, 2 or 3), "
+             "or 'error'?", "apply Keras' rule for a negative id first, then ask whether Embedding(4, 2) has that row",
+             Choice("error", "Keras adds input_dim once: -5 + 4 = -1, which still has no row, so TensorFlow's CPU "
+                    "kernel raises InvalidArgumentError (its message names -1, the id after Keras' step).", {
+                 3: "3 is -5 % 4, a wrap-around modulo; Keras adds input_dim only once: -5 + 4 = -1, still outside "
+                    "[0, 4), so there is no row.",
+                 0: "row 0 is what id -4 selects (-4 + 4 = 0); -5 + 4 = -1 is still negative: no row.",
+                 1: "row 1 would need -5 + 4 to be 1; it is -1, which has no row.",
+                 2: "row 2 would need -5 + 4 to be 2; it is -1, which has no row.",
+             }, aliases={"row 0": 0, "first row": 0, "row 1": 1, "row 2": 2, "row 3": 3, "last row": 3,
+                         "the last row": 3, "an error": "error", "raises": "error",
+                         "invalidargumenterror": "error"},
+                 notes={-5: "-5 is the id; answer with the row it selects (0, 1, 2 or 3), or 'error'.",
+                        -1: "-1 is the id after Keras adds input_dim (-5 + 4); does Embedding(4, 2) have a row -1? "
+                            "Answer with a row (0-3) or 'error'.",
+                        "zeros": "zeros are what tf.gather documents on a GPU; the question is about the CPU. "
+                                 "Answer with a row (0-3) or 'error'.",
+                        "nan": "a row of NaN is JAX's answer (jnp.take's fill mode); the question is about "
+                               "TensorFlow. Answer with a row (0-3) or 'error'."})),
 ]

@@ -1,4 +1,4 @@
-"""Lesson 01, padding: pad_sequences' defaults and TextVectorization's reserved ids."""
+"""Lesson 01, padding: pad_sequences' defaults, its int cast of floats, its old import path, TextVectorization's reserved ids."""
 
 from __future__ import annotations
 
@@ -27,3 +27,22 @@ def _padding_default_dtype():
 def _textvectorization_reserved():
     layer = load_keras().layers.TextVectorization(vocabulary=["cat"])
     return [str(w) for w in layer.get_vocabulary()[:2]]
+
+
+@behaviour("padding.float_into_int_dtype", "01",
+           "pad_sequences([[2.7, -2.7, 0.4, -0.6]]) with its default dtype: the values it returns")
+def _padding_float_into_int_dtype():
+    return load_keras().utils.pad_sequences([[2.7, -2.7, 0.4, -0.6]])[0].tolist()
+
+
+@behaviour("padding.old_import_path", "01",
+           "Is keras.preprocessing.sequence.pad_sequences (the path in older answers) keras.utils.pad_sequences?")
+def _padding_old_import_path():
+    import importlib
+
+    keras = load_keras()
+    try:
+        old = importlib.import_module("keras.preprocessing.sequence").pad_sequences
+    except (ImportError, AttributeError) as error:
+        return f"error: {type(error).__name__}"
+    return old is keras.utils.pad_sequences

@@ -75,3 +75,20 @@ def _rnn_by_hand():
     lstm = keras.layers.LSTM(2)
     return bool(np.allclose(to_numpy(lstm(x, mask=x[..., 0] != 0)), to_numpy(lstm(keras.layers.Masking(0.0)(x))),
                             atol=1e-6))
+
+
+@behaviour("masking.infinite_mask_value_output", "02",
+           "What does Masking(inf) write at a masked step (every feature inf)?")
+def _masking_infinite():
+    x = np.array([[[1.0, 2.0], [np.inf, np.inf]]], "float32")
+    value = float(to_numpy(load_keras().layers.Masking(np.inf)(x))[0, 1, 0])
+    return repr(value)
+
+
+@behaviour("rnn.zeros_before_first_kept_step", "02",
+           "Is an LSTM's output at a masked step before any kept step all zeros?")
+def _rnn_leading_zeros():
+    keras = load_keras()
+    x = np.array([[[0.0], [0.0], [1.0], [2.0]]], "float32")
+    steps = to_numpy(keras.layers.LSTM(3, return_sequences=True)(keras.layers.Masking(0.0)(x)))
+    return bool((steps[0, :2] == 0).all() and np.abs(steps[0, 2]).sum() > 0)
