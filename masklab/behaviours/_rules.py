@@ -33,7 +33,7 @@ RULES = {
         until=(3, 16), source="keras-team/keras PR #23235 (commit a8b52ca1)"),
     "masking_writes_where": Rule(
         "from Keras 3.15 Masking writes masked steps with ops.where (+0.0); before, it multiplied by the "
-        "mask (-0.0 for negative inputs)",
+        "mask (-0.0 for negative inputs, NaN where an input is infinite)",
         since=(3, 15), source="keras-team/keras PR #22392 (commit d36087ce)"),
 }
 
