@@ -242,8 +242,9 @@ def attention_mask(query_mask, key_mask=None, *, causal=False):
         bool ``np.ndarray`` of shape ``(batch, T_q, T_k)``. A padded query's
         row is all ``False``. What Keras makes of such a row depends on the
         path: with ``return_attention_scores=True`` (or dropout) its weights
-        are all 0; the default call runs ``ops.dot_product_attention`` and
-        that row's output differs (``tests/test_attention.py``, on CPU).
+        are all 0; the default call runs ``ops.dot_product_attention``, where
+        that row gets the same weight on every key, padding included
+        (``tests/test_attention.py``, on CPU).
 
     Raises:
         TypeError: ``query_mask`` or ``key_mask`` is not an array or not

@@ -95,3 +95,22 @@ def test_a_padded_query_row_depends_on_the_path_the_explorer_names(mha):
     assert (np.asarray(weights)[0, :, 3] == 0).all()  # the padded query row, every head
     np.testing.assert_allclose(default[0, :3], np.asarray(with_weights)[0, :3], atol=1e-6)
     assert not np.allclose(default[0, 3], np.asarray(with_weights)[0, 3], atol=1e-6)
+
+
+def test_on_the_default_path_a_padded_query_row_weighs_every_key_the_same(mha):
+    """The default call's output at a padded query is the output of the mean of ALL value vectors.
+
+    That is uniform weights over every key, padding included (the row's scores are all the same
+    large negative number, and nothing zeroes the row afterwards): exercise 08.2's answer, 1/5.
+    """
+    import keras
+
+    from masklab.exercises import EXERCISES
+
+    x = np.zeros((1, 5, 3), "float32")
+    x[0, :2] = np.random.default_rng(1).normal(size=(2, 3))
+    default = np.asarray(mha(attach_mask(x, x.any(-1)), attach_mask(x, x.any(-1))))
+    mean_value = keras.ops.mean(mha.value_dense(x), axis=1, keepdims=True)  # weight 1/5 on each of the 5 keys
+    np.testing.assert_allclose(default[0, 2:], np.broadcast_to(np.asarray(mha.output_dense(mean_value))[0], (3, 3)),
+                               atol=1e-6)
+    assert EXERCISES["08.2"].answer.right == 1 / x.shape[1]

@@ -10,12 +10,19 @@ EXERCISES = [
                   wrong=(([[True, True, False]],
                           ("that is the Keras mask unchanged: PyTorch would ignore the two real keys and attend "
                           "only to the padding. Invert it.")),))),
-    Exercise("08.2", "In MultiHeadAttention with a padding mask, called with return_attention_scores=True, "
-             "what attention weight does a padded query row give each key?",
-             "look at the last rows of the weights in lesson 08",
-             Number(0.0, "a padded query row is all False in the combined mask, and on the path that returns "
-                         "the weights Keras gives it weights of 0 (the default call takes another path, whose "
-                         "output at that row differs).",
-                    wrong=((0.25, "0.25 = 1/4 would be a uniform row; on the weights path Keras zeroes the row."),),
-                    otherwise="{answer} is not it: print the weights of a padded query row.")),
+    Exercise("08.2", "Predict: one sequence of 2 real frames, post-padded with 0.0 to 5 frames, goes through "
+             "Masking(0.0) and a plain self-attention call mha(m, m) (no weights asked for). What weight does "
+             "the padded query at step 4 give each of the 5 keys? Then run the cell below and compare.",
+             "which path does a call without return_attention_scores take, and does that path zero a fully "
+             "masked row after the softmax?",
+             Number(0.2, "the default call runs ops.dot_product_attention: the row's 5 scores are all the same "
+                         "large negative number, so the softmax spreads 1/5 = 0.2 over every key, padding included, "
+                         "and nothing zeroes the row afterwards. Its output is the projected average of all 5 value vectors.",
+                    wrong=((0.0, ("0 is the scores path (return_attention_scores=True or dropout > 0), where Keras' "
+                                  "Softmax zeroes a fully masked row after the softmax. A plain call takes the other "
+                                  "path, which does not.")),
+                           (0.5, ("0.5 spreads the weight over the 2 real keys only. But in a padded query's row "
+                                  "the real keys are masked too: all 5 scores are the same large negative number.")),
+                           (0.25, "0.25 = 1/4 is the lesson's batch of 4 frames; here each row has 5 keys.")),
+                    otherwise="{answer} is not it: what does a softmax make of 5 equal scores?")),
 ]

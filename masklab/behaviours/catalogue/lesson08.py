@@ -28,11 +28,32 @@ def _mha_keys():
     return bool((weights.transpose(0, 2, 1, 3)[~np.broadcast_to(keep[:, None, None, :], (2, 4, 2, 4))] == 0).all())
 
 
-@behaviour("attention.padded_query_row", "08", "MultiHeadAttention: the weights of a padded (masked) query row")
+@behaviour("attention.padded_query_row", "08",
+           "MultiHeadAttention, scores path (return_attention_scores=True): the weights of a padded query row")
 def _mha_query_row():
     weights, _ = _mha_weights()
     row = weights[1, :, 3]
     return "zeros" if np.allclose(row, 0) else ("sums to 1" if np.allclose(row.sum(axis=-1), 1) else "other")
+
+
+@behaviour("attention.default_path_padded_query_row", "08",
+           "MultiHeadAttention, default call (ops.dot_product_attention): the weights a padded query row gets, "
+           "read from its output")
+def _mha_default_query_row():
+    keras = load_keras()
+    mha = keras.layers.MultiHeadAttention(num_heads=2, key_dim=2)
+    masked = keras.layers.Masking(0.0)(_X08)
+    out = to_numpy(mha(masked, masked))
+    values = mha.value_dense(_X08)                      # (batch, keys, heads, key_dim)
+    uniform = to_numpy(mha.output_dense(keras.ops.mean(values, axis=1, keepdims=True)))[:, 0]  # 1/keys each
+    zeros = to_numpy(mha.output_dense(keras.ops.zeros_like(values[:, :1])))[:, 0]              # 0 on every key
+    padded_sample = np.nonzero(~_X08.any(axis=-1))[0]   # the sample of each padded query
+    rows = out[~_X08.any(axis=-1)]
+    if np.isnan(rows).any():
+        return "nan"
+    if np.allclose(rows, uniform[padded_sample], atol=1e-5):
+        return "uniform over all keys"
+    return "zeros" if np.allclose(rows, zeros[padded_sample], atol=1e-5) else "other"
 
 
 @behaviour("attention.output_carries_query_mask", "08", "Does MultiHeadAttention's output carry the query mask?")
