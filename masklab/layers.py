@@ -5,7 +5,8 @@ registered for serialization under the package name ``"masklab"``, so a model
 that uses them saves to and loads from a ``.keras`` file. They are written
 with ``keras.ops`` only, so they run on any Keras 3 backend.
 
-Mask roles (the terms of the Keras guide "Masking and padding with Keras"):
+Mask roles (the terms of the keras-io guide "Understanding masking & padding", which
+tensorflow.org publishes as "Masking and padding with Keras"):
 
 - :class:`MaskedEmbedding`: a mask **generator** (``compute_mask``).
 - :class:`MaskedActivation`: **propagates** the mask unchanged
@@ -230,10 +231,11 @@ class MaskedTemporalSoftmax(_SequenceConsumer):
     overflow; a fully masked row gives 0, not NaN (``divide_no_nan``). The mask
     is passed on.
 
-    This fixes the Keras guide's ``TemporalSoftmax``, which sums over the last
-    axis (``axis=-1``) instead of time: after ``Dense(1)`` it returns 1.0 at
-    every unmasked step and NaN (0 / 0) at masked ones (keras-io PR #1904
-    proposed a fix and was closed unmerged).
+    This fixes the keras-io guide's ``TemporalSoftmax``, whose later versions
+    (the Keras 3 one included) sum over the last axis (``axis=-1``) instead of
+    time: after ``Dense(1)`` they return 1.0 at every unmasked step and NaN
+    (0 / 0) at masked ones (keras-io PR #1904 proposed a fix and was closed
+    unmerged); an early version divided by the sum of the raw inputs (lesson 04).
 
     Call arguments:
         inputs: float tensor ``(batch, timesteps, features)``.

@@ -1,7 +1,5 @@
 """Lesson 04 (custom mask layers): its self-check exercises."""
 
-import math
-
 import numpy as np
 
 from masklab._validate import first_line, show
@@ -47,12 +45,18 @@ def _zero_masked_layer(answer):
 EXERCISES = [
     Exercise("04.1", "Write a layer class that sets masked timesteps to 0 and passes the mask on.",
              "call(self, inputs, mask=None) and supports_masking", Run(_zero_masked_layer)),
-    Exercise("04.2", "What does the guide's TemporalSoftmax return at a masked step (after Dense(1))?",
-             "a number, or 'nan'",
-             Number(math.nan, "0 / 0: the guide sums over the last axis, so a masked step divides zero by zero.",
-                    wrong=((0.0, ("that is what it should return; run the guide's layer and look at the masked "
-                                 "steps.")),
-                           (1.0, "1.0 is what it returns at the UNMASKED steps (a softmax over one feature).")),
-                    otherwise="{answer} is not it: run the guide's TemporalSoftmax and read a masked step.",
-                    words={"nan": math.nan, "nans": math.nan})),
+    Exercise("04.2", "The guide's TemporalSoftmax (the version that sums over axis=-1) after Dense(3) instead of "
+                     "Dense(1): at a kept timestep, what do its 3 outputs add up to?",
+             "which axis does the guide sum over, and how long is that axis now?",
+             Number(1.0, "axis=-1 is the features axis: at each timestep the 3 features share 1, a softmax over "
+                         "features, not over time. After Dense(1) that one feature alone made 1.0.",
+                    wrong=((3.0, ("3 would be 1.0 per feature, as after Dense(1); but the guide divides by the sum "
+                                  "over the last axis, which now holds 3 features: they share the 1.")),
+                           (0.0, ("a kept step gets exp(logit) > 0 over a positive sum; only masked steps lose "
+                                  "it (there the guide computes 0 / 0).")),
+                           (float("nan"), ("NaN is what a MASKED step gets (0 / 0); a kept step has a positive "
+                                           "denominator."))),
+                    otherwise="{answer} is not it: the guide divides by the sum over axis=-1. Run the cell below "
+                              "and add the 3 numbers of a kept step.",
+                    words={"nan": float("nan"), "one": 1.0})),
 ]

@@ -44,7 +44,49 @@ LAYERS = {
     "Add": lambda m: load_keras().layers.Add()([m, m]),
     "Attention": lambda m: load_keras().layers.Attention()([m, m]),
     "MultiHeadAttention": lambda m: load_keras().layers.MultiHeadAttention(num_heads=2, key_dim=2)(m, m),
+    # Layers that change the time axis (5 timesteps in, another number out).
+    "Concatenate(axis=1)": lambda m: load_keras().layers.Concatenate(axis=1)([m, m]),
+    "Cropping1D": _single(lambda: load_keras().layers.Cropping1D((1, 1))),
+    "ZeroPadding1D": _single(lambda: load_keras().layers.ZeroPadding1D(1)),
+    "MaxPooling1D": _single(lambda: load_keras().layers.MaxPooling1D(2)),
+    "UpSampling1D": _single(lambda: load_keras().layers.UpSampling1D(2)),
 }
+
+#: Lesson 03's arithmetic between layers: the code of each op (run on a masked tensor ``x``) -> the op.
+#: These are all the ops the lesson's claim "the ops we ran" covers.
+OPS = {
+    "x * 2": lambda x, ops: x * 2,
+    "x + x": lambda x, ops: x + x,
+    "ops.abs(x)": lambda x, ops: ops.abs(x),
+    "ops.exp(x)": lambda x, ops: ops.exp(x),
+    "ops.tanh(x)": lambda x, ops: ops.tanh(x),
+    "ops.relu(x)": lambda x, ops: ops.relu(x),
+    "ops.multiply(x, 2.0)": lambda x, ops: ops.multiply(x, 2.0),
+    "ops.where(x > 0, x, 0.0)": lambda x, ops: ops.where(x > 0, x, 0.0),
+    "ops.reshape(x, x.shape)": lambda x, ops: ops.reshape(x, x.shape),
+    "ops.concatenate([x, x], axis=-1)": lambda x, ops: ops.concatenate([x, x], axis=-1),
+    "ops.cast(x, 'float16')": lambda x, ops: ops.cast(x, "float16"),
+    "ops.cast(x, 'float32')": lambda x, ops: ops.cast(x, "float32"),
+    "ops.convert_to_tensor(x)": lambda x, ops: ops.convert_to_tensor(x),
+}
+
+
+def ops_keep_mask(x=None) -> dict:
+    """Run each op of :data:`OPS` eagerly on ``Masking(0.0)(x)``: does its result carry a mask? (imports Keras)
+
+    Args:
+        x: float32 array ``(batch, timesteps, features)``; None for lesson 03's batch.
+
+    Returns:
+        dict ``{op code: (carries a mask, is the very input tensor)}`` (two bools), in :data:`OPS` order.
+    """
+    keras = load_keras()
+    masked = keras.layers.Masking(0.0)(_lesson03_batch() if x is None else x)
+    results = {}
+    for code, op in OPS.items():
+        out = op(masked, keras.ops)
+        results[code] = (get_mask(out) is not None, out is masked)
+    return results
 
 
 def trace_after_masking(label: str, x=None):
@@ -124,6 +166,27 @@ def _ops_drop():
     keras = load_keras()
     x = np.array([[[1.0], [0.0]]], "float32")
     return get_mask(keras.ops.abs(keras.layers.Masking(0.0)(x))) is not None
+
+
+@behaviour("propagation.ops_that_keep_mask", "03",
+           "Which of lesson 03's ops (OPS), run eagerly on a masked tensor, return a tensor that carries the mask?")
+def _ops_keep():
+    return [code for code, (kept, _) in ops_keep_mask().items() if kept]
+
+
+@behaviour("rnn.receives_mask", "03", "Masking -> LSTM(return_sequences=True): does the LSTM's call receive the mask?")
+def _rnn_receives_mask():
+    return bool(trace_after_masking("LSTM(return_sequences)").uses_mask)
+
+
+@behaviour("rnn.bidirectional_zero_output", "03",
+           "Bidirectional(LSTM(return_sequences=True)) after Masking: what is output at masked steps?")
+def _bidirectional_zero_output():
+    keras = load_keras()
+    x = np.array([[[1.0], [2.0], [0.0]]], "float32")
+    layer = keras.layers.Bidirectional(keras.layers.LSTM(2, return_sequences=True))
+    out = to_numpy(layer(keras.layers.Masking(0.0)(x)))
+    return "zeros" if np.allclose(out[0, 2], 0) else "other"
 
 
 @behaviour("rnn.zero_output_for_mask", "03", "LSTM(zero_output_for_mask=True): what is output at masked steps?")
