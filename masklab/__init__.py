@@ -18,12 +18,14 @@ Public API:
     check_token_ids: name the token ids that fall outside an Embedding.
     check: check a lesson exercise.
     quiet_stderr: import TensorFlow without its C++ start-up lines.
+    set_language: the language of masklab's messages ("en", the default; "ru"; "zh").
 Submodules (loaded when first used): behaviours (the registry of taught Keras
 behaviours; ``python -m masklab.matrix`` prints them), datasets, display,
 experiments, layers (imports Keras), matrix, plot (matplotlib), widgets
 (ipywidgets).
 """
 
+from masklab._i18n import set_language
 from masklab.doctor import diagnose
 from masklab.environment import quiet_stderr
 from masklab.exercises import check
@@ -65,6 +67,7 @@ _FUNCTIONS = (
     "masked_loss",
     "pad_batch",
     "quiet_stderr",
+    "set_language",
     "trace_masks",
 )
 __all__ = sorted(_FUNCTIONS + _SUBMODULES)
