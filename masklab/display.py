@@ -293,7 +293,9 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True
         numerator written out as the sum of the kept ``loss x weight``, and a
         ``<table class="masklab-loss">``: one row per element (kept, loss,
         weight, loss x weight), or the timestep grid. Masked elements (weight
-        0) are marked "masked" in words and struck through, not greyed.
+        0) are marked "masked" in words and struck through, not greyed; in
+        the grid, those left out by ``ignore_class`` (the explanation's
+        ``ignored``) are marked "ignored".
 
     Raises:
         TypeError: ``formula`` is not a str, or ``keras_value`` is not a real
@@ -317,6 +319,7 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True
     numerator = f"{terms} = {e.numerator:.4f}" if kept else f"{e.numerator:.4f} (every element is masked)"
     top = max((abs(loss) for _, loss, _, _ in e.rows()), default=0.0) or 1.0
     cell = f"padding:2px 8px;color:{TEXT};text-align:right"
+    ignored = getattr(e, "ignored", None)  # True where y_true == ignore_class (masklab.losses), or None
     if y_true is not None and y_pred is not None and e.losses.ndim == 2:
         table = []
         steps = e.losses.shape[1]
@@ -335,9 +338,10 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True
                                   f"style='{_CELL};background:{background};color:{ink}'>{loss:.4f}</td>")
                     marks.append(f"<td style='{cell};text-align:center'>&#10003; kept</td>")
                 else:
-                    losses.append(f"<td data-masked='1' aria-label='t{t} loss {loss:.4f}, masked' "
+                    why = "ignored" if ignored is not None and ignored[i, t] else "masked"
+                    losses.append(f"<td data-masked='1' aria-label='t{t} loss {loss:.4f}, {why}' "
                                   f"style='{_CELL};{_HATCH};font-style:italic'><s>{loss:.4f}</s></td>")
-                    marks.append(f"<td style='{cell};text-align:center;font-style:italic'>&#10007; masked</td>")
+                    marks.append(f"<td style='{cell};text-align:center;font-style:italic'>&#10007; {why}</td>")
             table.append(f"<tr><th scope='row' style='{_HEAD}'>loss</th>{''.join(losses)}</tr>")
             table.append(f"<tr><th scope='row' style='{_HEAD}'>mask</th>{''.join(marks)}</tr>")
         body = "".join(table)
@@ -602,7 +606,7 @@ def accuracy_curves_to_html(maxlens, accuracies, *, at=None, reference=None, bas
     at = xs[-1] if at is None else at
     reference = xs[0] if reference is None else reference
     i_at, i_ref = xs.index(at), xs.index(reference)
-    width, height, left, right, top, bottom = 560, 250, 52, 16, 22, 40
+    width, height, left, right, top, bottom = 560, 250, 52, 22, 22, 40
     lowest = min([float(v.min()) for v in series.values()] + ([baseline] if baseline is not None else []))
     y_min = min(0.5, np.floor(lowest * 10) / 10)
     span = max(xs[-1] - xs[0], 1)
@@ -631,7 +635,7 @@ def accuracy_curves_to_html(maxlens, accuracies, *, at=None, reference=None, bas
     if baseline is not None:
         parts.append(f"<line x1='{left}' x2='{width - right}' y1='{py(baseline):.1f}' y2='{py(baseline):.1f}' "
                      f"stroke='#757575' stroke-dasharray='6 4'/>"
-                     f"<text x='{width - right - 4}' y='{py(baseline) + 14:.1f}' text-anchor='end' font-size='11' "
+                     f"<text x='{left + 4}' y='{py(baseline) + 13:.1f}' font-size='11' "
                      f"fill='{INK}'>baseline {baseline:.1%}</text>")
     for (label, ys), (colour, dash) in zip(series.items(), _SERIES):
         points = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, ys))
@@ -640,8 +644,10 @@ def accuracy_curves_to_html(maxlens, accuracies, *, at=None, reference=None, bas
         for x, y in zip(xs, ys):
             parts.append(f"<circle cx='{px(x):.1f}' cy='{py(y):.1f}' r='3' fill='{colour}'>"
                          f"<title>{html.escape(label)}: {y:.1%} at {x} frames</title></circle>")
+    # The marker's label stays inside the chart: anchored at its end near the right edge, its start near the left.
+    anchor = "end" if px(at) > width - right - 40 else "start" if px(at) < left + 40 else "middle"
     parts.append(f"<line x1='{px(at):.1f}' x2='{px(at):.1f}' y1='{top - 6}' y2='{height - bottom}' stroke='{INK}' "
-                 f"stroke-width='1.5'/><text x='{px(at):.1f}' y='{top - 9}' text-anchor='middle' font-size='11' "
+                 f"stroke-width='1.5'/><text x='{px(at):.1f}' y='{top - 9}' text-anchor='{anchor}' font-size='11' "
                  f"font-weight='bold' fill='{INK}'>{at} frames</text>")
     legend = []
     for (label, _), (colour, dash) in zip(series.items(), _SERIES):

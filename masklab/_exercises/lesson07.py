@@ -1,30 +1,31 @@
-"""Lesson 07 (the capstone): its self-check exercises."""
+"""Lesson 07 (the capstone): its self-check exercises, each predicted before its cell is run."""
 
-from masklab.exercises import Boolean, Choice, Exercise
+from masklab.exercises import Boolean, Exercise, WholeNumber
 
-_MASKED_SKIP = "the masked models skip padding entirely, however much there is; their accuracy did not move."
-# 07.1: the options are "<side>, masking" and "<side>, no mask"; these spellings mean the same.
-_NO_MASK = ("not masked", "unmasked", "without mask", "without a mask", "without masking", "no masking", "none")
-_MASKING = ("masked", "mask", "with mask", "with a mask", "with masking")
-_ALIASES_07_1 = {
-    **{f"{side}{sep}{word}": f"{side}, no mask" for side in ("pre", "post") for sep in (", ", " ") for word in _NO_MASK},
-    **{f"{side}{sep}{word}": f"{side}, masking" for side in ("pre", "post") for sep in (", ", " ") for word in _MASKING},
-    **{f"{side} {word}": f"{side}, {word}" for side in ("pre", "post") for word in ("no mask", "masking")},
-}
+_MASKED_SAME = ("the two masked models read the same real frames in the same order whichever side the zeros "
+                "are on: Masking(0.0) skips them wherever they sit.")
 
 EXERCISES = [
-    Exercise("07.1", "Which configuration lost the most accuracy when the test set was padded to 60 frames?",
-             "answer like 'pre, masking' or 'post, no mask'",
-             Choice("post, no mask",
-                    "the unmasked model read padding after the data; more of it pushed its last state away.", {
-                        "post, masking": _MASKED_SKIP,
-                        "pre, masking": _MASKED_SKIP,
-                        "pre, no mask": "pre padding without a mask suffered less: the padding comes first, "
-                                        "before the real frames.",
-                    }, aliases=_ALIASES_07_1)),
-    Exercise("07.2", "With masking, did the padding side (pre or post) change test accuracy? (True/False)",
-             "compare the two masked runs",
-             Boolean(False, "with the mask the LSTM never sees padding, so pre and post train the same model.",
-                     "compare the two masked rows of the table: same accuracy, and final losses equal to float "
-                     "precision.")),
+    Exercise("07.1", "Pad the test set on the other side from the one each model was trained with, to 29 frames. "
+                     "Predict: how many of the four models keep exactly the test accuracy they had?",
+             "think about what each model reads when the zeros move from the end to the start",
+             WholeNumber(2, "the two masked models skip the padding wherever it is, so nothing changes for them; "
+                            "the two unmasked models learned where their zeros were and lose accuracy.", {
+                 0: "not zero: " + _MASKED_SAME,
+                 1: "the two masked models behave alike: " + _MASKED_SAME,
+                 3: "the unmasked models read the zeros as input: moved to the other end, they change what "
+                    "the LSTM's state holds when it reaches the real frames, or after them.",
+                 4: "the unmasked models learned the padding they were trained with; moved to the other end, the "
+                    "same zeros are new input for them. Only the masked models skip them.",
+             }, above="there are only four models; {answer} is more than that.")),
+    Exercise("07.2", "Set frame 3's twelve coefficients to 0.0 in every (standardised) test utterance. Predict: "
+                     "does the masked, post-padded model give exactly the same probabilities as with frame 3 cut "
+                     "out of each utterance? (True/False)",
+             "Masking(0.0) looks at the values of a frame, not at where it sits",
+             Boolean(True, "Masking(0.0) masks every frame whose features are all 0.0, wherever it is, and the "
+                           "LSTM carries its state over it as if the frame were cut out. A real all-zero frame "
+                           "would be skipped too, which is why the lesson checks that no real frame is all zeros.",
+                     "Masking(0.0) masks every frame whose 12 values are all 0.0, not only the padding at the end: "
+                     "the LSTM carries its state over frame 3 as if it were not there. Run the cell: the "
+                     "masked model's largest difference is 0.0000, the unmasked one's is not.")),
 ]
