@@ -24,7 +24,14 @@ with masklab.quiet_stderr():
     import keras  # noqa: E402, F401
 
 from masklab.datasets import japanese_vowels  # noqa: E402
-from masklab.widgets import AttentionMaskExplorer, LossExplorer, PaddingExplorer, PropagationExplorer  # noqa: E402
+from masklab.widgets import (  # noqa: E402
+    AttentionMaskExplorer,
+    CapstoneExplorer,
+    EmbeddingMaskExplorer,
+    LossExplorer,
+    PaddingExplorer,
+    PropagationExplorer,
+)
 
 
 def timed(updates, change):
@@ -83,6 +90,20 @@ def main(argv=None):
         "median_ms": round(1000 * statistics.median(times), 2), "p90_ms": round(1000 * np.percentile(times, 90), 2),
         "target_ms": 50,
     }), flush=True)
+
+    # Lesson 02: every update runs the Embedding and the LSTM (built once) on the typed ids.
+    embedding = EmbeddingMaskExplorer()
+    sequences = ["1 0 2 0", "3 4 0 0 0", "0 5 1", "2 2 0 3 0 1"]
+    report("EmbeddingMaskExplorer", timed(args.updates, lambda i: setattr(embedding.ids, "value", sequences[i % 4])),
+           runs_model=True)
+
+    # Lesson 07: the accuracies were measured in the training runs; an update only looks them up and redraws.
+    lengths = (29, 40, 50, 60, 70, 80, 90, 100)
+    curves = {label: np.linspace(0.97, low, len(lengths)) for label, low in
+              (("post, mask", 0.97), ("pre, mask", 0.97), ("post, no mask", 0.68), ("pre, no mask", 0.92))}
+    capstone = CapstoneExplorer(lengths, curves)
+    report("CapstoneExplorer", timed(args.updates, lambda i: setattr(capstone.maxlen, "value", lengths[i % 8])),
+           runs_model=False)
 
 
 if __name__ == "__main__":

@@ -54,25 +54,32 @@ _KERAS_CLASSES = {
 }
 
 
-def keras_loss(loss="mse", reduction="sum_over_batch_size"):
+def keras_loss(loss="mse", reduction="sum_over_batch_size", ignore_class=None):
     """Return the Keras loss object that :func:`masked_loss` mirrors.
 
     Args:
         loss: one of the loss names :func:`masked_loss` accepts.
         reduction: as for :func:`masked_loss`.
+        ignore_class: as for :func:`masked_loss` (only with
+            ``"sparse_categorical_crossentropy"``).
 
     Returns:
-        a ``keras.losses.Loss`` instance, e.g. ``MeanSquaredError(reduction=...)``.
+        a ``keras.losses.Loss`` instance, e.g. ``MeanSquaredError(reduction=...)``
+        or ``SparseCategoricalCrossentropy(ignore_class=-1, reduction=...)``.
 
     Raises:
-        ValueError: unknown ``loss`` or ``reduction`` name.
+        ValueError: unknown ``loss`` or ``reduction`` name; ``ignore_class``
+            with another loss, or not a whole number.
+        TypeError: ``ignore_class`` not a number (a bool, a str).
     """
     if not isinstance(loss, str) or loss not in _KERAS_CLASSES:
         raise ValueError(f"loss must be one of {list(LOSSES)}, got {_validate.show(loss)}")
     _reduction(reduction)
+    ignore_class = _ignore_class(ignore_class, loss)
     import keras
 
-    return getattr(keras.losses, _KERAS_CLASSES[loss])(reduction=reduction)
+    extra = {} if ignore_class is None else {"ignore_class": ignore_class}
+    return getattr(keras.losses, _KERAS_CLASSES[loss])(reduction=reduction, **extra)
 
 
 def _squeeze_or_expand(x1, x2, expand_rank_1=True):
@@ -153,6 +160,47 @@ def _sparse_categorical_crossentropy(y_true, y_pred):
     return log_norm - chosen
 
 
+def _ignore_class(ignore_class, loss):
+    """``ignore_class`` checked: None, or an int (a whole-number float becomes an int).
+
+    Keras documents it as an optional integer and compares it with the labels after casting both
+    to the loss' float dtype; it exists only for the sparse categorical cross-entropy.
+    """
+    if ignore_class is None:
+        return None
+    if isinstance(ignore_class, (bool, np.bool_)) or not isinstance(ignore_class, (int, float, np.integer,
+                                                                                     np.floating)):
+        raise TypeError(f"ignore_class must be None or an integer class id (e.g. -1), got "
+                        f"{_validate.show(ignore_class)}")
+    if not (np.isfinite(ignore_class) and float(ignore_class) == int(ignore_class)):
+        raise ValueError(f"ignore_class must be a whole number (class ids are whole numbers), got "
+                         f"{_validate.show(ignore_class)}")
+    if loss != "sparse_categorical_crossentropy":
+        raise ValueError(f"ignore_class works only with loss='sparse_categorical_crossentropy' (Keras has the "
+                         f"argument only there), got loss={_validate.show(loss)}; use a mask or sample_weight")
+    return int(ignore_class)
+
+
+def _sparse_ignoring(y_true, y_pred, ignore_class):
+    """keras.losses.sparse_categorical_crossentropy(..., ignore_class=...) in NumPy.
+
+    Returns ``(losses, ignored)``: the per-element losses, 0 where ``y_true == ignore_class``, and
+    that bool array. As in Keras, the label and the prediction at an ignored element are replaced
+    (``where``), not multiplied, before the loss runs, so whatever they hold (even NaN) cannot leak.
+    """
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
+        y_true = y_true[..., 0]
+    if y_true.shape != y_pred.shape[:-1]:
+        _sparse_categorical_crossentropy(y_true, y_pred)  # raises the shape message
+    # Keras casts both to the loss' dtype (float32) and compares them there.
+    ignored = y_true.astype(np.float32) == np.float32(ignore_class)
+    labels = np.where(ignored, 0.0, y_true)
+    with np.errstate(invalid="ignore"):
+        preds = np.where(ignored[..., None], 0.0, y_pred)
+    losses = _sparse_categorical_crossentropy(labels, preds)
+    return np.where(ignored, 0.0, losses), ignored
+
+
 _FUNCTIONS = {
     "mse": _mse,
     "mean_squared_error": _mse,
@@ -172,7 +220,8 @@ def _as_float(name, value):
 
 def _multiply(a, b, what):
     try:
-        return a * b
+        with np.errstate(invalid="ignore"):  # 0 x inf = NaN, as in Keras: no NumPy warning on top
+            return a * b
     except ValueError:
         raise ValueError(
             f"{what}: shapes {a.shape} and {b.shape} do not broadcast the way Keras 3 applies them (Keras raises "
@@ -213,16 +262,19 @@ def _fits(losses_shape, weights_shape) -> bool:
         return False
 
 
-def _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction):
+def _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction, ignore_class=None):
     """Steps 1-3 of the module docstring.
 
-    Returns ``(losses, weights, weighted, mask, weight_sum)``: the per-element losses (a last axis of 1
-    squeezed or expanded to line up with the weights, as Keras does), each element's weight (broadcast
-    to the shape of the product), their product, the bool mask (or None) and the sum of the weights
-    before broadcasting (what Keras' ``"mean_with_sample_weight"`` divides by).
+    Returns ``(losses, weights, weighted, mask, weight_sum, ignored)``: the per-element losses (a last
+    axis of 1 squeezed or expanded to line up with the weights, as Keras does), each element's weight
+    (broadcast to the shape of the product), their product, the bool mask (or None; with
+    ``ignore_class``, ``mask & (y_true != ignore_class)``), the sum of the weights before broadcasting
+    (what Keras' ``"mean_with_sample_weight"`` divides by), and the bool array of ignored elements
+    (None without ``ignore_class``).
     """
     _reduction(reduction)
     fn, name, named = _loss_function(loss)
+    ignore_class = _ignore_class(ignore_class, name if named else fn)
     y_true = _as_float("y_true", y_true)
     y_pred = _as_float("y_pred", y_pred)
     if y_pred.ndim == 0:
@@ -231,8 +283,12 @@ def _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction):
         )
     if named:  # keras.losses.LossFunctionWrapper.call does this before every named loss
         y_true, y_pred = _squeeze_or_expand(y_true, y_pred)
+    ignored = None
     try:
-        losses = np.asarray(fn(y_true, y_pred), dtype=np.float64)
+        if ignore_class is None:
+            losses = np.asarray(fn(y_true, y_pred), dtype=np.float64)
+        else:
+            losses, ignored = _sparse_ignoring(y_true, y_pred, ignore_class)
     except (ValueError, TypeError):
         raise
     except Exception as error:  # noqa: BLE001 - a learner's function: say whose error it is
@@ -255,6 +311,24 @@ def _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction):
                 f"{losses.shape} (a sequence mask is (batch, timesteps)), or that shape with a last axis of 1 "
                 "added or removed, which Keras squeezes"
             )
+    if ignored is not None:
+        # keras.src.losses.loss.Loss.__call__: the loss function attaches (y_true != ignore_class) to its
+        # output as a mask, and Keras combines it with y_pred's mask as `in_mask & out_mask`.
+        if mask is None:
+            mask = ~ignored
+        else:
+            try:
+                combined = np.logical_and(mask, ~ignored)
+            except ValueError:
+                combined = None
+            if combined is None or combined.shape != losses.shape:
+                raise ValueError(
+                    f"mask of shape {mask.shape} beside ignore_class: Keras combines it with (y_true != "
+                    f"ignore_class), of shape {ignored.shape}, as `mask & valid` by broadcasting, which does not "
+                    f"give the losses' shape {losses.shape}; give a mask of shape {losses.shape}"
+                )
+            mask = combined
+    if mask is not None:
         weights = mask.astype(np.float64)
     if sample_weight is not None:
         sw = _as_float("sample_weight", sample_weight)
@@ -264,11 +338,12 @@ def _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction):
             weights, sw = _squeeze_or_expand(weights, sw)
             weights = _multiply(sw, weights, "sample_weight and mask")
     if weights is None:
-        return losses, np.ones_like(losses), losses, mask, float(losses.size)
+        return losses, np.ones_like(losses), losses, mask, float(losses.size), ignored
     losses, weights = _squeeze_or_expand(losses, weights)
     weighted = _multiply(losses, weights, "per-element losses and sample_weight")
     weight_sum = float(np.sum(weights))  # before broadcasting, as keras.src.losses.loss.reduce_values sums it
-    return losses, np.array(np.broadcast_to(weights, weighted.shape), dtype=np.float64), weighted, mask, weight_sum
+    weights = np.array(np.broadcast_to(weights, weighted.shape), dtype=np.float64)
+    return losses, weights, weighted, mask, weight_sum, ignored
 
 
 @dataclasses.dataclass(frozen=True)
@@ -284,8 +359,12 @@ class MaskedLossExplanation:
             ``"sum"``. 0 for an all-masked batch (the value is then 0).
         losses: per-element losses before weighting, float64 array.
         weights: each element's weight, ``sample_weight * mask`` (1 where
-            neither is given), float64, the shape of ``losses``.
+            neither is given), float64, the shape of ``losses``. With
+            ``ignore_class`` the mask is ``mask & (y_true != ignore_class)``.
         reduction: the reduction used.
+        ignored: bool array of ``losses``' shape, True where ``y_true ==
+            ignore_class`` (those losses are 0 and their weights 0, as in
+            Keras); None when no ``ignore_class`` was given.
     """
 
     value: float
@@ -294,6 +373,7 @@ class MaskedLossExplanation:
     losses: np.ndarray
     weights: np.ndarray
     reduction: object
+    ignored: np.ndarray | None = None
 
     def rows(self):
         """Per-element rows ``(index tuple, loss, weight, loss * weight)``."""
@@ -314,7 +394,7 @@ class MaskedLossExplanation:
 
 
 def explain_masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=None,
-                        reduction="sum_over_batch_size") -> MaskedLossExplanation:
+                        reduction="sum_over_batch_size", ignore_class=None) -> MaskedLossExplanation:
     """Compute a masked loss as Keras 3 does, keeping every intermediate.
 
     Arguments and errors as :func:`masked_loss`, except that ``reduction``
@@ -325,16 +405,29 @@ def explain_masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=Non
         :class:`MaskedLossExplanation`: ``value`` (float, what
         :func:`masked_loss` returns), ``numerator`` and ``denominator``
         (floats, ``value = numerator / denominator``, 0 when the
-        denominator is 0), and the per-element ``losses`` and ``weights``
-        (float64 arrays of one shape; ``.rows()`` for a table).
+        denominator is 0), the per-element ``losses`` and ``weights``
+        (float64 arrays of one shape; ``.rows()`` for a table), and
+        ``ignored`` (bool, where ``y_true == ignore_class``; None without
+        ``ignore_class``).
+
+    >>> e = explain_masked_loss([[1, 2, -1]], [[[0.5, 0.5, 0.0], [0.2, 0.2, 0.6], [1.0, 0.0, 0.0]]],
+    ...                         loss="sparse_categorical_crossentropy", ignore_class=-1)
+    >>> e.ignored.tolist(), e.denominator, round(e.value, 6)      # (-log 0.5 - log 0.6) / 2
+    ([[False, False, True]], 2.0, 0.601986)
     """
     if reduction in (None, "none"):
         raise ValueError("reduction must be 'sum_over_batch_size', 'sum' or 'mean' to explain a loss, got None")
-    losses, weights, weighted, mask, weight_sum = _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight,
-                                                                    reduction)
+    losses, weights, weighted, mask, weight_sum, ignored = _keras_arithmetic(
+        y_true, y_pred, mask, loss, sample_weight, reduction, ignore_class)
+    if ignored is not None:
+        ignored = ignored.reshape(losses.shape) if ignored.size == losses.size else None
+
+    def explained(value, numerator, denominator):
+        return MaskedLossExplanation(value, numerator, denominator, losses, weights, reduction, ignored)
+
     numerator = float(np.sum(weighted))
     if reduction == "sum":
-        return MaskedLossExplanation(numerator, numerator, 1.0, losses, weights, reduction)
+        return explained(numerator, numerator, 1.0)
     # "sum_over_batch_size" and "mean": Keras weights each kept element by total / valid and
     # divides the sum by the number of elements:
     #   sum(loss * w * total / valid) / size  =  sum(loss * w) / valid    (when size == total)
@@ -351,10 +444,11 @@ def explain_masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=Non
         total, valid = mask.size, int(mask.sum())
         denominator = valid * size / total
     value = numerator / denominator if denominator else 0.0
-    return MaskedLossExplanation(value, numerator, denominator, losses, weights, reduction)
+    return explained(value, numerator, denominator)
 
 
-def masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=None, reduction="sum_over_batch_size"):
+def masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=None, reduction="sum_over_batch_size",
+                ignore_class=None):
     """NumPy reference of a Keras 3 loss with a mask and sample weights.
 
     Computes what ``keras.losses.get(loss)(y_true, y_pred, sample_weight)``
@@ -370,7 +464,7 @@ def masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=None, reduc
             axis, or with a last axis of 1 instead: for ``y_pred`` of shape
             ``(batch, timesteps, classes)``, ``(batch, timesteps)`` or
             ``(batch, timesteps, 1)`` (a single timestep: ``(batch, 1)`` or
-            ``(batch, 1, 1)``).
+            ``(batch, 1, 1)``). With ``ignore_class``, that id too.
         y_pred: predictions, array-like or tensor of numbers, shape
             ``(batch, ...)``, e.g. ``(batch, timesteps, units)``;
             probabilities for the cross-entropies.
@@ -398,12 +492,26 @@ def masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=None, reduc
             (divides by the sum of ``sample_weight * mask`` as given, before
             broadcasting; Keras >= 3.15), or None / ``"none"`` (no
             reduction).
+        ignore_class: None, or an integer class id, only with
+            ``"sparse_categorical_crossentropy"``: Keras'
+            ``SparseCategoricalCrossentropy(ignore_class=...)``. Elements whose
+            label equals it (compared in float32, as Keras compares them) get
+            loss 0 and are masked: Keras attaches ``y_true != ignore_class``
+            to the per-element losses as a mask and combines it with
+            ``mask`` as ``mask & (y_true != ignore_class)``, so the default
+            reduction divides by the elements neither masked nor ignored.
+            The label and prediction of an ignored element are replaced
+            before the loss runs (Keras uses ``where``), so they may hold
+            anything, NaN included; the other labels must be in
+            ``[0, classes)``.
 
     Returns:
         ``float`` for a reduction (0.0 for an all-masked batch, as Keras'
         ``divide_no_nan`` gives); for ``reduction=None`` a float64 array of
         the per-element losses' shape: per-element losses times their
-        weights (mask included).
+        weights (mask included). Non-finite values at masked elements are
+        not skipped: the mask multiplies, and ``0 × NaN`` or ``0 × inf`` is
+        NaN, in Keras and here.
 
     Raises:
         ValueError: unknown ``loss`` or ``reduction``; ``y_pred`` a scalar;
@@ -415,10 +523,13 @@ def masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=None, reduc
             ``mask`` that does not fit the per-element losses as above (the
             message gives both shapes: Keras raises "Incompatible shapes",
             or, for a mask of two more axes, silently broadcasts the losses
-            to the wrong shape); a ``sample_weight`` that does not broadcast.
+            to the wrong shape); a ``sample_weight`` that does not broadcast;
+            ``ignore_class`` with another loss or not a whole number, or
+            beside a ``mask`` whose shape does not combine with the labels'.
             Every message names the argument.
         TypeError: non-numeric inputs; a ``mask`` that is not boolean-like;
-            a Keras loss object (it reduces; pass its name).
+            a Keras loss object (it reduces; pass its name); an
+            ``ignore_class`` that is not a number (a bool, a str).
 
     Example:
 
@@ -428,7 +539,13 @@ def masked_loss(y_true, y_pred, mask=None, loss="mse", sample_weight=None, reduc
     >>> round(masked_loss([[[1]], [[0]]], [[[0.2, 0.8]], [[0.6, 0.4]]], mask=[True, False],
     ...                   loss="sparse_categorical_crossentropy"), 6)   # one timestep: -log(0.8)
     0.223144
+    >>> round(masked_loss([[1, -1]], [[[0.2, 0.8], [0.5, 0.5]]], loss="sparse_categorical_crossentropy",
+    ...                   ignore_class=-1), 6)                          # the -1 step is left out: -log(0.8)
+    0.223144
+    >>> y_nan = np.array([[[0.0], [np.nan]]])                          # a NaN target at a masked step
+    >>> masked_loss(y_nan, np.zeros((1, 2, 1)), mask=[[True, False]])    # 0 x NaN = NaN
+    nan
     """
     if reduction in (None, "none"):
-        return _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction)[2]
-    return explain_masked_loss(y_true, y_pred, mask, loss, sample_weight, reduction).value
+        return _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction, ignore_class)[2]
+    return explain_masked_loss(y_true, y_pred, mask, loss, sample_weight, reduction, ignore_class).value

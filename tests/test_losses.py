@@ -290,3 +290,126 @@ def test_misleading_inputs_get_messages_that_name_them():
 
     with pytest.raises(ValueError, match="loss 'broken' raised ZeroDivisionError: oops"):
         masked_loss(y, y, loss=broken)
+
+
+# --- ignore_class (sparse categorical cross-entropy) and non-finite targets ------------------------------------------
+
+
+def keras_sparse(y_true, y_pred, mask, sample_weight, reduction, ignore_class):
+    """Keras' SparseCategoricalCrossentropy(ignore_class=...) on y_pred carrying ``mask``."""
+    pred = with_keras_mask(y_pred, mask) if mask is not None else y_pred.astype("float32")
+    loss = keras.losses.SparseCategoricalCrossentropy(ignore_class=ignore_class, reduction=reduction)
+    return np.asarray(loss(y_true, pred, sample_weight=sample_weight))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    batch=st.integers(1, 4),
+    steps=st.integers(1, 6),
+    classes=st.integers(2, 4),
+    seed=st.integers(0, 2**16),
+    ignore_class=st.sampled_from([-1, 0, 1, 255]),
+    masked=st.booleans(),
+    weighted=st.booleans(),
+    reduction=st.sampled_from(["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", None]),
+    trailing_axis=st.booleans(),
+)
+def test_ignore_class_matches_keras(batch, steps, classes, seed, ignore_class, masked, weighted, reduction,
+                                    trailing_axis):
+    rng = np.random.default_rng(seed)
+    y_pred = rng.uniform(0.05, 0.95, size=(batch, steps, classes)).astype("float32")
+    y_pred /= y_pred.sum(-1, keepdims=True)
+    y_true = rng.integers(0, classes, size=(batch, steps)).astype("float32")
+    y_true[rng.random((batch, steps)) < 0.4] = ignore_class           # some steps carry the ignored id
+    if trailing_axis:
+        y_true = y_true[..., None]                                    # (batch, steps, 1): Keras squeezes it
+    mask = rng.random((batch, steps)) < 0.7 if masked else None
+    sample_weight = rng.uniform(0, 3, size=(batch, steps)).astype("float32") if weighted else None
+    expected = keras_sparse(y_true, y_pred, mask, sample_weight, reduction, ignore_class)
+    got = masked_loss(y_true, y_pred, mask, loss="sparse_categorical_crossentropy", sample_weight=sample_weight,
+                      reduction=reduction, ignore_class=ignore_class)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_ignore_class_table_of_cases():
+    # Per-step losses -log(p[label]): step (0, 0) 0.6931, (0, 1) 0.5108, (0, 2) ignored; (1, 0) 1.6094, (1, 1) ignored.
+    y_pred = np.array([[[0.5, 0.5, 0.0], [0.2, 0.2, 0.6], [0.9, 0.1, 0.0]],
+                       [[0.2, 0.8, 0.0], [0.3, 0.3, 0.4], [0.1, 0.1, 0.8]]], "float32")
+    y_true = np.array([[1, 2, -1], [0, -1, 2]], "float32")
+    mask = np.array([[True, True, True], [True, True, False]])
+    name = "sparse_categorical_crossentropy"
+    l00, l01, l10 = -np.log(0.5), -np.log(0.6), -np.log(0.2)
+    cases = [  # (mask, reduction, numerator, denominator)
+        (None, "sum_over_batch_size", l00 + l01 + l10 - np.log(0.8), 4),   # ignored steps leave the denominator
+        (mask, "sum_over_batch_size", l00 + l01 + l10, 3),                  # masked AND ignored steps leave it
+        (None, "sum", l00 + l01 + l10 - np.log(0.8), 1),
+        (mask, "mean_with_sample_weight", l00 + l01 + l10, 3),
+    ]
+    for m, reduction, numerator, denominator in cases:
+        e = explain_masked_loss(y_true, y_pred, m, loss=name, reduction=reduction, ignore_class=-1)
+        assert e.ignored.tolist() == [[False, False, True], [False, True, False]]
+        assert e.denominator == denominator and e.numerator == pytest.approx(numerator, rel=1e-6), (m, reduction)
+        assert e.value == pytest.approx(float(keras_sparse(y_true, y_pred, m, None, reduction, -1)), rel=1e-6)
+    # The ignored steps' losses are 0, as in Keras' loss function (which attaches the mask y_true != -1).
+    function = keras.losses.sparse_categorical_crossentropy(y_true, y_pred, ignore_class=-1)
+    np.testing.assert_allclose(masked_loss(y_true, y_pred, loss=name, reduction=None, ignore_class=-1),
+                               np.asarray(function), rtol=1e-6)
+    assert get_mask(function).tolist() == e.ignored.__invert__().tolist()
+    # ignore_class equals the masked loss with the mask (y_true != -1) and the ignored labels set to any class.
+    valid = y_true != -1
+    assert masked_loss(y_true, y_pred, loss=name, ignore_class=-1) == pytest.approx(
+        masked_loss(np.where(valid, y_true, 0), y_pred, valid, loss=name), rel=1e-12)
+    # ignore_class=0 ignores every real label 0 too.
+    assert explain_masked_loss(np.where(valid, y_true, 1), y_pred, loss=name, ignore_class=0).ignored.tolist() == \
+        [[False, False, False], [True, False, False]]
+
+
+def test_ignore_class_leaves_nan_at_ignored_steps_out_but_a_mask_does_not():
+    y_pred = np.array([[[0.5, 0.5], [np.nan, np.nan]]], "float32")
+    y_true = np.array([[1, -1]], "float32")
+    name = "sparse_categorical_crossentropy"
+    keras_ignored = float(keras.losses.SparseCategoricalCrossentropy(ignore_class=-1)(y_true, y_pred))
+    assert keras_ignored == pytest.approx(np.log(2), rel=1e-6)
+    assert masked_loss(y_true, y_pred, loss=name, ignore_class=-1) == pytest.approx(keras_ignored, rel=1e-6)
+    labels, mask = np.array([[1, 0]], "float32"), np.array([[True, False]])
+    keras_masked = float(keras.losses.SparseCategoricalCrossentropy()(labels, with_keras_mask(y_pred, mask)))
+    assert np.isnan(keras_masked) and np.isnan(masked_loss(labels, y_pred, mask, loss=name))
+
+
+def test_non_finite_targets_at_masked_steps_give_nan_as_in_keras():
+    y_pred = np.array([[[0.2], [0.4], [0.6]]], "float32")
+    mask = np.array([[True, True, False]])
+    for pad in (np.nan, np.inf, -np.inf):
+        y_true = np.array([[[0.0], [1.0], [pad]]], "float32")
+        keras_value = float(keras.losses.MeanSquaredError()(y_true, with_keras_mask(y_pred, mask)))
+        assert np.isnan(keras_value) and np.isnan(masked_loss(y_true, y_pred, mask)), pad
+    finite = np.array([[[0.0], [1.0], [0.0]]], "float32")
+    assert masked_loss(finite, y_pred, mask) == pytest.approx((0.04 + 0.36) / 2)
+
+
+def test_ignore_class_bad_input_gets_named_errors():
+    y_true, y_pred = np.array([[1, -1]]), np.full((1, 2, 2), 0.5)
+    name = "sparse_categorical_crossentropy"
+    with pytest.raises(ValueError, match=r"^ignore_class works only with loss='sparse_categorical_crossentropy'.*"
+                                         r"got loss='mse'"):
+        masked_loss(np.zeros((1, 2, 1)), np.zeros((1, 2, 1)), ignore_class=-1)
+    with pytest.raises(ValueError, match="ignore_class works only with"):
+        masked_loss(np.zeros((1, 2, 1)), np.zeros((1, 2, 1)), loss=lambda t, p: (t - p)[..., 0] ** 2, ignore_class=0)
+    with pytest.raises(ValueError, match="ignore_class works only with"):
+        keras_loss_object("mse", ignore_class=-1)
+    for bad in (True, "-1", [-1], None.__class__):
+        with pytest.raises(TypeError, match=r"^ignore_class must be None or an integer class id"):
+            masked_loss(y_true, y_pred, loss=name, ignore_class=bad)
+    for bad in (-1.5, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match=r"^ignore_class must be a whole number"):
+            masked_loss(y_true, y_pred, loss=name, ignore_class=bad)
+    # A whole-number float and a NumPy integer are accepted, as Keras accepts them.
+    assert masked_loss(y_true, y_pred, loss=name, ignore_class=-1.0) == masked_loss(
+        y_true, y_pred, loss=name, ignore_class=np.int64(-1)) == pytest.approx(np.log(2))
+    # Without ignore_class a -1 label is refused (TensorFlow raises too).
+    with pytest.raises(ValueError, match=r"y_true must hold class ids in \[0, 2\)"):
+        masked_loss(y_true, y_pred, loss=name)
+    # A mask that does not combine with the labels' shape is refused, naming both.
+    with pytest.raises(ValueError, match=r"^mask of shape \(1, 2, 1\) beside ignore_class"):
+        masked_loss(y_true, y_pred, np.ones((1, 2, 1), bool), loss=name, ignore_class=-1)
+    assert keras_loss_object(name, "sum", ignore_class=-1).ignore_class == -1

@@ -382,3 +382,40 @@ def test_padding_explorer_refuses_a_non_finite_value_for_an_integer_dtype():
     explorer = PaddingExplorer([[1.5]], maxlen=2, value=-1.0)
     explorer.value.value = 1e300  # beyond float32: would be written as inf
     assert explorer.value.value == -1.0 and explorer.batch.values.tolist() == [[-1.0, 1.5]]
+
+
+def test_loss_explorer_ignore_class_menu_for_the_sparse_loss():
+    y_pred = np.array([[[0.5, 0.5, 0.0], [0.2, 0.2, 0.6], [0.9, 0.1, 0.0]],
+                       [[0.2, 0.8, 0.0], [0.3, 0.3, 0.4], [0.1, 0.1, 0.8]]], "float32")
+    y_true = np.array([[1, 2, -1], [0, -1, 2]], "float32")
+    explorer = LossExplorer(y_true, y_pred, loss="sparse_categorical_crossentropy", mask=[[1, 1, 1], [1, 1, 0]],
+                            ignore_class=-1)
+    assert isinstance(explorer.ignore_class, widgets.Dropdown)
+    assert [value for _, value in explorer.ignore_class.options] == [None, -1, 0, 1, 2]
+    e = explorer.explanation
+    assert e.ignored.tolist() == [[False, False, True], [False, True, False]]
+    assert e.denominator == 3 and explorer.agree                      # 5 kept by the mask, 2 of them ignored
+    assert "kept timesteps: 3 of 6 (2 more left out by ignore_class=-1)" in explorer.view.value
+    assert explorer.view.value.count("&#10007; ignored") == 2 and explorer.view.value.count("&#10007; masked") == 1
+    assert "ignore_class=-1" in explorer._repr_mimebundle_()["text/plain"]
+    explorer.toggles[0][0].value = False                               # mask a step as well
+    assert explorer.explanation.denominator == 2 and explorer.agree
+    explorer.reduction.value = "sum"
+    assert explorer.keras_value == pytest.approx(explorer.explanation.numerator, rel=1e-5)
+
+
+def test_loss_explorer_ignore_class_starts_set_and_is_refused_for_other_losses():
+    y_pred = np.full((1, 3, 2), 0.5, "float32")
+    explorer = LossExplorer([[1, -1, 0]], y_pred, loss="sparse_categorical_crossentropy", ignore_class=-1)
+    assert explorer.ignore_class.value == -1 and explorer.explanation.denominator == 2 and explorer.agree
+    explorer.ignore_class.value = 0                        # now the -1 label counts: no loss, and the view says why
+    assert explorer.explanation is None and np.isnan(explorer.keras_value) and not explorer.agree
+    assert "y_true must hold class ids in [0, 2)" in explorer.problem
+    assert "No loss with ignore_class=0" in explorer.view.value and "ignore_class=0" in repr(explorer._controls_text())
+    explorer.ignore_class.value = -1                       # back: computed again
+    assert explorer.problem is None and explorer.explanation.denominator == 2 and explorer.agree
+    assert LossExplorer(np.zeros((1, 2, 1)), np.ones((1, 2, 1))).ignore_class is None
+    with pytest.raises(ValueError, match="ignore_class works only with loss='sparse_categorical_crossentropy'"):
+        LossExplorer(np.zeros((1, 2, 1)), np.ones((1, 2, 1)), ignore_class=-1)
+    with pytest.raises(TypeError, match="ignore_class must be None or an integer class id"):
+        LossExplorer([[1, 0, 0]], y_pred, loss="sparse_categorical_crossentropy", ignore_class="pad")

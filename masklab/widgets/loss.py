@@ -45,6 +45,11 @@ class LossExplorer(_Explorer):
     same value, the view says which and why (the same denominator, a zero
     numerator, or equal quotients), computed from masklab's arithmetic.
 
+    For ``loss="sparse_categorical_crossentropy"`` an ``ignore_class``
+    menu sets Keras' ``SparseCategoricalCrossentropy(ignore_class=...)``:
+    the steps whose label is that id are left out of the numerator and of
+    the denominator, on top of the mask, and the grid marks them "ignored".
+
     Args:
         y_true: targets, array-like or tensor of numbers (booleans count as
             0/1), the shape of ``y_pred`` (for
@@ -57,6 +62,9 @@ class LossExplorer(_Explorer):
         mask: initial boolean-like ``(batch, timesteps)`` (booleans or 0/1);
             None keeps every timestep.
         sample_weight: optional weights, ``(batch, timesteps)`` numbers.
+        ignore_class: initial ``ignore_class`` for the sparse loss: None
+            (no class ignored) or a whole-number class id, e.g. -1 for
+            labels padded with -1.
 
     Attributes:
         toggles: list of ``batch`` lists of ``timesteps``
@@ -65,6 +73,10 @@ class LossExplorer(_Explorer):
         mask: the current mask, bool ``(batch, timesteps)``.
         reduction: ``ipywidgets.Dropdown`` of Keras reductions
             (:attr:`REDUCTIONS`).
+        ignore_class: for ``"sparse_categorical_crossentropy"``, an
+            ``ipywidgets.Dropdown`` whose options are None and every label
+            id in ``y_true`` (ints; the initial ``ignore_class`` too); None
+            for the other losses.
         explanation: the current :class:`masklab.losses.MaskedLossExplanation`.
         keras_value: the Keras loss for the current mask (float).
         agree: whether the two agree to float32 precision
@@ -72,6 +84,10 @@ class LossExplorer(_Explorer):
             "DISAGREE".
         same_as: the other reductions on offer that give the same value now
             (list of str).
+        problem: None, or (str) why the current ``ignore_class`` choice
+            gives no loss: a label outside ``[0, classes)`` that is not the
+            ignored id (Keras' TensorFlow backend raises there). The view
+            then says so, ``explanation`` is None and ``keras_value`` NaN.
         view: ``ipywidgets.HTML`` with the arithmetic.
 
     Raises:
@@ -82,7 +98,9 @@ class LossExplorer(_Explorer):
             empty; values beyond float32's range; a ``mask`` not of shape
             ``(batch, timesteps)``; an unknown ``loss``; and, as
             :func:`masklab.masked_loss`, shapes of ``y_true`` or
-            ``sample_weight`` that do not fit ``y_pred``.
+            ``sample_weight`` that do not fit ``y_pred``, and an
+            ``ignore_class`` with another loss or not a whole number
+            (TypeError for one that is not a number).
 
     Example:
 
@@ -92,12 +110,16 @@ class LossExplorer(_Explorer):
     (2.0, True)
     >>> explorer.reduction.value = "mean"; explorer.same_as
     ['sum_over_batch_size']
+    >>> sparse = LossExplorer([[1, -1, 0]], np.full((1, 3, 2), 0.5), loss="sparse_categorical_crossentropy",
+    ...                       ignore_class=-1)
+    >>> sparse.ignore_class.options[:2], sparse.explanation.denominator, sparse.agree
+    ((('None', None), ('-1', -1)), 2.0, True)
     """
 
     _kind = "loss"
     REDUCTIONS = ("sum_over_batch_size", "sum", "mean")
 
-    def __init__(self, y_true, y_pred, *, loss="mse", mask=None, sample_weight=None):
+    def __init__(self, y_true, y_pred, *, loss="mse", mask=None, sample_weight=None, ignore_class=None):
         self._y_true = _floats("y_true", y_true)
         self._y_pred = _floats("y_pred", y_pred)
         self._sample_weight = None if sample_weight is None else _floats("sample_weight", sample_weight)
@@ -113,10 +135,17 @@ class LossExplorer(_Explorer):
         if initial.shape != (batch, steps):
             raise ValueError(f"mask must have shape (batch, timesteps) = {(batch, steps)}, got {initial.shape}")
         # Validate once with masklab's messages before building controls.
-        keras_loss(loss)
-        explain_masked_loss(self._y_true, self._y_pred, initial, loss, self._sample_weight)
+        keras_loss(loss, ignore_class=ignore_class)
+        explain_masked_loss(self._y_true, self._y_pred, initial, loss, self._sample_weight,
+                            ignore_class=ignore_class)
         self.reduction = widgets.Dropdown(options=list(self.REDUCTIONS), value="sum_over_batch_size",
                                           description="reduction")
+        self.ignore_class = None
+        if loss == "sparse_categorical_crossentropy":
+            ids = {int(v) for v in np.unique(self._y_true)} | ({int(ignore_class)} if ignore_class is not None else set())
+            self.ignore_class = widgets.Dropdown(
+                options=[("None", None), *((str(i), i) for i in sorted(ids))],
+                value=None if ignore_class is None else int(ignore_class), description="ignore_class")
         self.toggles = [
             [widgets.Checkbox(value=bool(initial[i, t]), description=f"t{t}", indent=False,
                               layout=widgets.Layout(width="56px")) for t in range(steps)]
@@ -126,9 +155,11 @@ class LossExplorer(_Explorer):
         rows = [widgets.HBox([widgets.Label(f"sample {i} keeps", layout=widgets.Layout(width="120px")), *row],
                              layout=widgets.Layout(flex_flow="row wrap"))
                 for i, row in enumerate(self.toggles)]
-        for control in [self.reduction, *(b for row in self.toggles for b in row)]:
+        menus = [self.reduction] if self.ignore_class is None else [self.reduction, self.ignore_class]
+        for control in [*menus, *(b for row in self.toggles for b in row)]:
             control.observe(self._update, names="value")
-        super().__init__([self.reduction, *rows, self.view])
+        header = menus[0] if len(menus) == 1 else widgets.HBox(menus, layout=widgets.Layout(flex_flow="row wrap"))
+        super().__init__([header, *rows, self.view])
         self._update()
 
     @property
@@ -136,11 +167,16 @@ class LossExplorer(_Explorer):
         """The current mask, bool ``(batch, timesteps)``."""
         return np.array([[b.value for b in row] for row in self.toggles], dtype=bool)
 
+    @property
+    def _ignored_id(self):
+        return None if self.ignore_class is None else self.ignore_class.value
+
     def _explain(self, mask, reduction):
-        return explain_masked_loss(self._y_true, self._y_pred, mask, self._loss_name, self._sample_weight, reduction)
+        return explain_masked_loss(self._y_true, self._y_pred, mask, self._loss_name, self._sample_weight, reduction,
+                                   ignore_class=self._ignored_id)
 
     def _keras_loss(self, mask, reduction):
-        loss = keras_loss(self._loss_name, reduction)
+        loss = keras_loss(self._loss_name, reduction, ignore_class=self._ignored_id)
         return float(loss(self._y_true, attach_mask(self._y_pred, mask), sample_weight=self._sample_weight))
 
     def _same_value(self, mask, reduction):
@@ -159,7 +195,12 @@ class LossExplorer(_Explorer):
     def _update(self, change=None):
         mask = self.mask
         reduction = self.reduction.value
-        self.explanation = self._explain(mask, reduction)
+        try:
+            self.explanation = self._explain(mask, reduction)
+        except ValueError as error:  # the constructor checked the rest: an ignore_class choice that leaves a bad id
+            self._refuse(error)
+            return
+        self.problem = None
         self.keras_value = self._keras_loss(mask, reduction)
         self.agree = agrees(self.explanation.value, self.keras_value)
         self.same_as, note = self._same_value(mask, reduction)
@@ -169,11 +210,31 @@ class LossExplorer(_Explorer):
             f"<p style='margin:2px 0'>masklab: <b>{self.explanation.numerator:.4f} / "
             f"{self.explanation.denominator:g} = {self.explanation.value:.4f}</b> &nbsp; Keras: "
             f"<b>{self.keras_value:.4f}</b> &nbsp; ({verdict})</p>"
-            f"<p style='margin:2px 0'>kept timesteps: {int(mask.sum())} of {mask.size}"
+            f"<p style='margin:2px 0'>kept timesteps: {self._kept_text(mask)}"
             f"{' &nbsp; ' + html.escape(note, quote=False) if note else ''}</p>"
             f"{loss_to_html(self.explanation, y_true=self._y_true, y_pred=self._y_pred, headline=False)}</div>"
         )
 
+    def _refuse(self, error):
+        """Show why the current ignore_class cannot be computed (a label outside [0, classes) still counts)."""
+        self.problem = str(error)
+        self.explanation, self.keras_value, self.agree, self.same_as = None, float("nan"), False, []
+        self.view.value = (
+            f"<div style='color:{TEXT}'><p style='margin:2px 0'>&#10007; No loss with "
+            f"ignore_class={self._ignored_id!r}: {html.escape(self.problem, quote=False)}. A label outside the "
+            "classes must be the ignored id; pick it in the ignore_class menu.</p></div>"
+        )
+
+    def _kept_text(self, mask):
+        """'5 of 8', or with ignore_class '4 of 8 (1 more left out by ignore_class=-1)'."""
+        ignored = self.explanation.ignored
+        if ignored is None:
+            return f"{int(mask.sum())} of {mask.size}"
+        extra = int((mask & ignored).sum())
+        return (f"{int((mask & ~ignored).sum())} of {mask.size} ({extra} more left out by "
+                f"ignore_class={self._ignored_id})")
+
     def _controls_text(self):
         kept = "; ".join(f"sample {i}: " + "".join("✓" if m else "✗" for m in row) for i, row in enumerate(self.mask))
-        return f"reduction={self.reduction.value!r}, kept: {kept}"
+        ignoring = "" if self.ignore_class is None else f", ignore_class={self._ignored_id!r}"
+        return f"reduction={self.reduction.value!r}{ignoring}, kept: {kept}"
