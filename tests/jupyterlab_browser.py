@@ -27,6 +27,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 EXPLORER_LESSONS = {  # explorer kind -> the lesson whose explorer cell (with its stored outputs) is driven
     "padding": "01_padding.ipynb",
+    "embedding": "02_generating_masks.ipynb",
     "propagation": "03_mask_propagation.ipynb",
     "loss": "05_masked_loss.ipynb",
     "attention": "08_attention_masks.ipynb",
@@ -41,6 +42,7 @@ EXPLORER_DATA = {
         "sample = [lines[i] for i in (0, 6, 7, 8, 10, 11)]\n"
         "ids = vectorize(sample).to_list()"
     ),
+    "embedding": "",
     "propagation": "",
     "loss": (
         "mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], dtype=bool)\n"
@@ -65,8 +67,8 @@ def explorer_notebook(kind: str):
     lesson = nbformat.read(ROOT / "lessons" / EXPLORER_LESSONS[kind], as_version=4)
     code = [cell for cell in lesson.cells if cell.cell_type == "code"]
     explorer = [cell for cell in code if "Explorer(" in cell.source]
-    assert len(explorer) == 1, f"{EXPLORER_LESSONS[kind]} should have one explorer cell, found {len(explorer)}"
-    cells = [nbformat.v4.new_code_cell(code[0].source)]
+    assert explorer, f"{EXPLORER_LESSONS[kind]} has no explorer cell"
+    cells = [nbformat.v4.new_code_cell(code[0].source)]  # the first explorer cell is the lesson's main one
     if EXPLORER_DATA[kind]:
         cells.append(nbformat.v4.new_code_cell(EXPLORER_DATA[kind]))
     cells += [explorer[0], nbformat.v4.new_code_cell(f"print({READY!r})")]

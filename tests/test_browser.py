@@ -144,7 +144,24 @@ def _use_attention(page, explorer):
     assert grid.locator("td[data-masked='1']").count() > masked_before
 
 
-USE = {"padding": _use_padding, "propagation": _use_propagation, "loss": _use_loss, "attention": _use_attention}
+def _use_embedding(page, explorer):
+    view = explorer.locator("table.masklab-steps").first
+    before = view.inner_html()
+    box = explorer.locator("input[type=text]").first
+    box.click()
+    box.fill("3 0 0 2")
+    box.press("Enter")  # the text box updates on Enter (continuous_update=False)
+    assert _wait_changed(view.inner_html, before) != before
+    assert view.locator("tr[data-masked='1']").count() == 2  # the two 0s are masked
+    box.fill("3 x")
+    box.press("Enter")
+    message = explorer.get_by_role("alert").filter(has_text="not used")
+    message.wait_for(timeout=30_000)
+    assert view.locator("tr[data-masked='1']").count() == 2  # the last good ids stay
+
+
+USE = {"padding": _use_padding, "embedding": _use_embedding, "propagation": _use_propagation, "loss": _use_loss,
+       "attention": _use_attention}
 
 
 def _sides_on_one_line(page, explorer):
