@@ -415,7 +415,8 @@ def _not_received(reader, index, record, tensor_args, consumer):
     what = (f"{cls} '{name}' is called with several tensor arguments ({', '.join(names)}) and a mask rides on "
             f"{', '.join(carrying)}, but its call never receives it: Keras 3 fills call's `mask` only for a single "
             f"tensor argument, and with several it fills {expected}, which {cls}.call does not take. "
-            "It computes as if every timestep were real.")
+            "Whatever its call does with the mask itself runs as if every timestep were real (layers inside it "
+            "still read masks that ride on the tensors they are given).")
     if consumer is not None:
         what += " It also drops the mask. " + reader.describe(index, consumer)[0]
     if _is_custom(operation) or "mask" not in params:

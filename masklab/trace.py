@@ -158,10 +158,21 @@ def _tensor_arguments(layer, args, kwargs):
     return found
 
 
+def _is_a_mask(value):
+    """Whether a ``mask=``/``<name>_mask=`` argument holds a mask: not None, not a flag such as
+    ``use_causal_mask=True``, and not a list of Nones (what a Functional model passes a nested model
+    whose inputs carry no mask)."""
+    if value is None or isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, (list, tuple)):
+        return any(_is_a_mask(v) for v in value)
+    return True
+
+
 def _masks_in(layer, args, kwargs):
     """(incoming mask(s), did call receive a mask, was it passed by hand) -- mirrors Layer.__call__ in Keras 3.15."""
     params = inspect.signature(layer.call).parameters
-    by_hand = {k: v for k, v in kwargs.items() if (k == "mask" or k.endswith("_mask")) and v is not None}
+    by_hand = {k: v for k, v in kwargs.items() if (k == "mask" or k.endswith("_mask")) and _is_a_mask(v)}
     tensors = _tensor_arguments(layer, args, kwargs)
     if len(tensors) == 1:
         incoming = _mask_of(next(iter(tensors.values())))
@@ -175,7 +186,9 @@ def _masks_in(layer, args, kwargs):
     # does not warn about those).
     attached = incoming is not None
     if by_hand:
-        hand = [_mask_of(v) if _mask_of(v) is not None else np.asarray(v).astype(bool) for v in by_hand.values()]
+        hand = [_mask_of(v) if _mask_of(v) is not None
+                else [None if m is None else np.asarray(m).astype(bool) for m in v] if isinstance(v, (list, tuple))
+                else np.asarray(v).astype(bool) for v in by_hand.values()]
         incoming = hand[0] if len(hand) == 1 else hand
         received = True
     return incoming, received, bool(by_hand) and not attached

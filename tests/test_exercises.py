@@ -50,12 +50,16 @@ RIGHT = {
     "04.2": 1.0,
     "05.1": 2.5,
     "05.2": "per timestep",
+    "05.3": 3.0,
     "06.1": 120,
     "06.2": "error",
     "07.1": 2,
     "07.2": True,
     "08.1": [[False, False, True]],
     "08.2": 0.2,
+    "09.1": "(2, 5)",
+    "09.2": "conv",
+    "09.3": "None",
 }
 
 
@@ -124,6 +128,11 @@ def test_no_answer_gives_the_question_and_a_hint(exercise):
         ("05.1", "2.5", "with a number"),
         ("05.2", "error", "nothing is raised"),
         ("05.2", "per sample", "LAST axes"),
+        ("05.3", 2.333, "not positions"),
+        ("05.3", 3.75, "leave the denominator"),
+        ("05.3", 1.5, "divides by all 4 steps"),
+        ("05.3", 1.75, "from the sum and from the denominator"),
+        ("05.3", 2.5, "ignore_class=0)."),
         ("06.1", 121, "no +1 here"),
         ("06.1", 122, "both reserved"),
         ("06.2", 3, "only once"),
@@ -146,6 +155,14 @@ def test_no_answer_gives_the_question_and_a_hint(exercise):
         ("08.2", 0.0, "scores path"),
         ("08.2", 0.5, "real keys are masked too"),
         ("08.2", 0.25, "5 keys"),
+        ("09.1", "(2, 4)", "does not cut the mask"),
+        ("09.1", "none", "Only Lambda(fn) without mask= drops it"),
+        ("09.1", "(2,5,4)", "answer one of"),
+        ("09.2", "pool", "averages over the padded steps"),
+        ("09.2", "scale", "passes the mask on"),
+        ("09.2", "inner", "carries its mask into the outer model"),
+        ("09.3", "x's mask", "ONE tensor argument"),
+        ("09.3", "a list of 2 masks", "ONE argument holds a list"),
     ],
 )
 def test_wrong_answers_get_a_helpful_message(exercise, answer, says):
@@ -306,3 +323,40 @@ def test_the_answer_of_04_2_is_what_the_guides_layer_gives_after_dense_3():
     out3, kept = namespace["out3"], namespace["ids"] != 0
     assert np.allclose(out3[kept].sum(axis=-1), EXERCISES["04.2"].answer.right)
     assert np.isnan(out3[~kept]).all()
+
+
+def test_the_lesson_09_answers_are_what_keras_does():
+    import warnings
+
+    from masklab import get_mask, trace_masks
+    from masklab._exercises.lesson09 import MODEL_09_2
+
+    layers = keras.layers
+    ids = np.array([[3, 1, 4, 0, 0], [2, 7, 0, 0, 0]])
+    embedded = layers.Embedding(10, 4, mask_zero=True)(ids)
+    cut = layers.Lambda(lambda t: t[:, 1:], mask=lambda inputs, mask: mask)(embedded)  # 09.1
+    assert str(get_mask(cut).shape) == EXERCISES["09.1"].answer.right
+
+    inner_ids = keras.Input((None,), dtype="int32")  # 09.2: the model the question describes
+    inner = keras.Model(inner_ids, layers.Dense(4)(layers.Embedding(10, 4, mask_zero=True)(inner_ids)), name="inner")
+    outer_ids = keras.Input((None,), dtype="int32")
+    scaled = layers.Lambda(lambda t: t * 2, mask=lambda inputs, mask: mask, name="scale")(inner(outer_ids))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = keras.Model(outer_ids, layers.GlobalAveragePooling1D(name="pool")(layers.Conv1D(4, 1, name="conv")(scaled)))
+        trace = trace_masks(model, ids)
+    top = [r.name for r in trace if "/" not in r.name]
+    assert tuple(top) == MODEL_09_2 and set(EXERCISES["09.2"].answer.options) == set(MODEL_09_2)
+    assert [r.name for r in trace if r.input_mask is not None and "/" not in r.name][-1] == EXERCISES["09.2"].answer.right
+
+    seen = {}
+
+    class WithContext(layers.Layer):  # 09.3
+        def call(self, inputs, context=None, mask=None):
+            seen["mask"] = mask
+            return inputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # WithContext does not support masking: Keras warns, as expected
+        WithContext()(embedded, context=layers.Embedding(10, 4, mask_zero=True)(np.array([[1, 2, 0], [3, 0, 0]])))
+    assert str(seen["mask"]) == EXERCISES["09.3"].answer.right

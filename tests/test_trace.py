@@ -289,3 +289,17 @@ def test_a_mask_passed_by_hand_is_consumed_without_supports_masking():
     model = keras.Model([values, mask], Pool()(values, mask=mask))
     record = trace_masks(model, [X, MASK])[-1]
     assert (record.effect, record.uses_mask) == ("consumes", True)
+
+
+def test_no_mask_is_invented_from_flags_or_lists_of_nones():
+    """A nested model called on unmasked inputs gets ``mask=[None, None]`` from Keras, and
+    ``use_causal_mask=True`` is a flag: neither is a mask passed by hand."""
+    a, b = keras.Input((4,)), keras.Input((4,))
+    inner = keras.Model([a, b], keras.layers.Add()([a, b]))
+    x, y = keras.Input((4,)), keras.Input((4,))
+    outer = keras.Model([x, y], keras.layers.Dense(2)(inner([x, y])))
+    records = {r.name: r for r in trace_masks(outer, [np.ones((2, 4)), np.ones((2, 4))])}
+    assert records[inner.name].effect == "none" and not records[inner.name].uses_mask
+    q = keras.Input((3, 4))
+    attention = keras.Model(q, keras.layers.MultiHeadAttention(2, 2)(q, q, use_causal_mask=True))
+    assert [(r.effect, r.uses_mask) for r in trace_masks(attention, np.ones((1, 3, 4)))] == [("none", False)]
