@@ -48,9 +48,14 @@ def colab_url(lesson: str) -> str:
     return f"https://colab.research.google.com/github/{REPOSITORY}/blob/main/lessons/{lesson}"
 
 
-def lessons(root: pathlib.Path = ROOT) -> list[pathlib.Path]:
-    """The lesson notebooks, ``lessons/NN_name.ipynb``, in order."""
-    return sorted((root / "lessons").glob("[0-9][0-9]_*.ipynb"))
+LANGUAGES = {"en": "English", "zh": "中文", "ru": "Русский"}  # English first: the source; the others if built
+
+
+def lessons(root: pathlib.Path = ROOT, language: str = "en") -> list[pathlib.Path]:
+    """The lesson notebooks of ``language`` in order: ``lessons/NN_name.ipynb`` for English,
+    ``lessons/<language>/NN_name.ipynb`` (built by scripts/translate_lessons.py) for the others."""
+    folder = root / "lessons" if language == "en" else root / "lessons" / language
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def check_lesson(nb: nbformat.NotebookNode, name: str) -> None:
@@ -78,15 +83,28 @@ def check_lesson(nb: nbformat.NotebookNode, name: str) -> None:
             raise ValueError(f"{name}: LaTeX or Mermaid in a markdown cell needs MathJax or Mermaid, which the site does not ship")
 
 
-def rewrite_links(markdown: str, names: set[str]) -> str:
-    """Point a lesson's relative links at the site: other lessons' pages, other files on GitHub."""
+def rewrite_links(markdown: str, names: set[str], folder: str = "lessons", root: pathlib.Path = ROOT) -> str:
+    """Point a lesson's relative links at the site: lessons' pages, other files on GitHub.
+
+    ``folder`` is the notebook's folder relative to the repository (``lessons`` or ``lessons/zh``);
+    ``names`` the lesson files of that folder. A link to a lesson of another language's folder
+    (a translated lesson links the English one where no translation exists) points at that page.
+    """
     def replace(match):
         target = match.group(1)
         path, _, anchor = target.partition("#")
         if path in names:
             path = path[: -len(".ipynb")] + ".html"
-        elif path.startswith("../"):
-            path = GITHUB_BLOB + path[3:]
+        else:
+            resolved = (root / folder / path).resolve()
+            try:
+                relative = resolved.relative_to(root.resolve()).as_posix()
+            except ValueError:
+                relative = None
+            if relative and re.fullmatch(r"lessons/(?:[a-z]{2}/)?\d\d_[\w]+\.ipynb", relative):
+                path = path[: -len(".ipynb")] + ".html"  # the same relative layout holds in the site
+            elif relative is not None and path.startswith("../"):
+                path = GITHUB_BLOB + relative
         return "](" + path + (f"#{anchor}" if anchor else "") + ")"
     return re.sub(r"\]\(((?!\w+://|#|mailto:)[^)\s]+)\)", replace, markdown)
 
@@ -146,13 +164,13 @@ def _copy_html_manager(out: pathlib.Path) -> pathlib.Path:
     return target
 
 
-def _exporter():
+def _exporter(prefix: str = ""):
     from nbconvert import HTMLExporter
 
     return HTMLExporter(
         template_name="masklab",
         extra_template_basedirs=[str(ASSETS / "template")],
-        widget_renderer_url=f"_static/{HTML_MANAGER}/embed.js",
+        widget_renderer_url=f"{prefix}_static/{HTML_MANAGER}/embed.js",
         theme="light",
     )
 
@@ -176,40 +194,70 @@ def build(out: pathlib.Path, root: pathlib.Path = ROOT) -> dict:
         shutil.rmtree(out)
     out.mkdir(parents=True)
     _copy_html_manager(out)
-    exporter = _exporter()
-    paths = lessons(root)
-    if not paths:
+    built = {language: lessons(root, language) for language in LANGUAGES}
+    built = {language: paths for language, paths in built.items() if paths}
+    if "en" not in built:
         raise ValueError(f"no lessons found in {root / 'lessons'}")
-    names = {path.name for path in paths}
-    notebooks = [nbformat.read(path, as_version=4) for path in paths]
-    titles = [title(nb, path.stem) for nb, path in zip(notebooks, paths)]
-    for index, (path, nb) in enumerate(zip(paths, notebooks)):
-        check_lesson(nb, path.name)
-        for cell in nb.cells:
-            if cell.cell_type == "markdown":
-                cell.source = rewrite_links(cell.source, names)
-        nav = [("Lesson map", "index.html")]
-        if index > 0:
-            nav.append((f"← {titles[index - 1]}", paths[index - 1].stem + ".html"))
-        if index + 1 < len(paths):
-            nav.append((f"{titles[index + 1]} →", paths[index + 1].stem + ".html"))
-        nav += [("Run it on Binder", binder_url(path.name)), ("Open in Colab", colab_url(path.name))]
-        resources = {"metadata": {"name": f"masklab · {titles[index]}"}, "masklab_nav": nav,
-                     "masklab_note": "A static copy of the executed lesson: the explorers show the state they "
-                                     "were saved in. To move their controls, run the lesson (links above)."}
-        page, _ = exporter.from_notebook_node(nb, resources=resources)
-        (out / f"{path.stem}.html").write_text(page, encoding="utf-8")
-    readme = (root / "README.md").read_text(encoding="utf-8")
-    index_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        "# masklab: the lessons\n\n"
-        "Learn padding and masking in Keras 3 by running it. These pages are static copies of the "
-        "executed lessons, with their outputs and explorers as they were saved; to run them, open a "
-        f"lesson on Binder or Colab, or follow the [README]({GITHUB_BLOB}README.md).\n\n"
-        + readme_lesson_map(readme))])
-    page, _ = exporter.from_notebook_node(index_nb, resources={"metadata": {"name": "masklab · the lessons"}})
-    (out / "index.html").write_text(page, encoding="utf-8")
+    pages = 0
+    for language, paths in built.items():
+        prefix = "" if language == "en" else "../"
+        folder = out if language == "en" else out / language
+        folder.mkdir(exist_ok=True)
+        exporter = _exporter(prefix)
+        names = {path.name for path in paths}
+        notebooks = [nbformat.read(path, as_version=4) for path in paths]
+        titles = [title(nb, path.stem) for nb, path in zip(notebooks, paths)]
+        source = "lessons" if language == "en" else f"lessons/{language}"
+
+        def switch(page, here=language):
+            """Links to the same page in the other built languages."""
+            links = []
+            for other in built:
+                if other == here or (page != "index.html" and page[:-5] + ".ipynb" not in
+                                     {p.name for p in built[other]}):
+                    continue
+                base = "" if here == "en" else "../"
+                links.append((LANGUAGES[other], base + ("" if other == "en" else other + "/") + page))
+            return links
+
+        for index, (path, nb) in enumerate(zip(paths, notebooks)):
+            check_lesson(nb, path.name)
+            for cell in nb.cells:
+                if cell.cell_type == "markdown":
+                    cell.source = rewrite_links(cell.source, names, source, root)
+            nav = [("Lesson map", "index.html")]
+            if index > 0:
+                nav.append((f"← {titles[index - 1]}", paths[index - 1].stem + ".html"))
+            if index + 1 < len(paths):
+                nav.append((f"{titles[index + 1]} →", paths[index + 1].stem + ".html"))
+            lesson = path.name if language == "en" else f"{language}/{path.name}"
+            nav += [("Run it on Binder", binder_url(lesson)), ("Open in Colab", colab_url(lesson))]
+            nav += switch(path.stem + ".html")
+            resources = {"metadata": {"name": f"masklab · {titles[index]}"}, "masklab_nav": nav,
+                         "masklab_note": "A static copy of the executed lesson: the explorers show the state they "
+                                         "were saved in. To move their controls, run the lesson (links above)."}
+            page, _ = exporter.from_notebook_node(nb, resources=resources)
+            (folder / f"{path.stem}.html").write_text(page, encoding="utf-8")
+            pages += 1
+        if language == "en":
+            readme = (root / "README.md").read_text(encoding="utf-8")
+            body = ("# masklab: the lessons\n\n"
+                    "Learn padding and masking in Keras 3 by running it. These pages are static copies of the "
+                    "executed lessons, with their outputs and explorers as they were saved; to run them, open a "
+                    f"lesson on Binder or Colab, or follow the [README]({GITHUB_BLOB}README.md).\n\n"
+                    + readme_lesson_map(readme))
+        else:
+            body = f"# masklab ({LANGUAGES[language]})\n\n" + "\n".join(
+                f"- [{name}]({path.stem}.html)" for name, path in zip(titles, paths))
+        others = " · ".join(f"[{name}]({href})" for name, href in switch("index.html"))
+        if others:
+            body += "\n\n" + others
+        index_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(body)])
+        page, _ = exporter.from_notebook_node(index_nb, resources={"metadata": {"name": "masklab · the lessons"}})
+        (folder / "index.html").write_text(page, encoding="utf-8")
+        pages += 1
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    return {"pages": len(paths) + 1, "bytes": size, "mb": round(size / 2**20, 2),
+    return {"pages": pages, "languages": list(built), "bytes": size, "mb": round(size / 2**20, 2),
             "seconds": round(time.perf_counter() - start, 2)}
 
 

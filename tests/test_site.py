@@ -125,3 +125,27 @@ def test_explorers_render_from_stored_state_with_the_network_off(site):
         finally:
             browser.close()
     assert blocked == [], f"pages tried to fetch from elsewhere: {blocked}"
+
+
+@pytest.mark.site
+def test_translated_lessons_get_their_own_pages_and_a_language_switch(tmp_path):
+    """A language folder lessons/<lang>/ (built by scripts/translate_lessons.py) becomes site/<lang>/,
+    each page links the same lesson in the other languages, and the pages share one widget renderer."""
+    import shutil
+
+    root = tmp_path / "repo"
+    (root / "lessons" / "zh").mkdir(parents=True)
+    shutil.copy(ROOT / "README.md", root / "README.md")
+    for name in (LESSONS[0].name, LESSONS[1].name):
+        shutil.copy(ROOT / "lessons" / name, root / "lessons" / name)
+    shutil.copy(ROOT / "lessons" / LESSONS[0].name, root / "lessons" / "zh" / LESSONS[0].name)
+    out = tmp_path / "site"
+    figures = build_site.build(out, root)
+    assert figures["languages"] == ["en", "zh"] and figures["pages"] == 3 + 2
+    english, chinese = (out / f"{LESSONS[0].stem}.html").read_text(), (out / "zh" / f"{LESSONS[0].stem}.html").read_text()
+    assert f'href="zh/{LESSONS[0].stem}.html"' in english and "中文" in english
+    assert f'href="../{LESSONS[0].stem}.html"' in chinese and "English" in chinese
+    assert "../_static/" in chinese and build_site.external_resources(chinese) == []
+    # lesson 01 has no translation: its English page offers no Chinese link, and the zh index lists one lesson
+    assert "中文" not in (out / f"{LESSONS[1].stem}.html").read_text()
+    assert (out / "zh" / "index.html").read_text().count('.html"') >= 1
