@@ -411,6 +411,10 @@ def _mo_entries(data: bytes) -> dict:
 
 _LINK = re.compile(r"(!?\[[^\]]*\]\()(<[^>]*>|[^)\s]+)")
 _FENCE_OR_CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
+# At each position: a fence, else a link (its text may hold code spans, e.g. [`Masking`](02_x.ipynb#y)),
+# else a code span. A link inside a code span is code, left alone.
+_CODE_OR_LINK = re.compile(r"```.*?```|(?P<link>\[(?:[^\]`\n]|`[^`\n]*`)*\])\((?P<target>[^)\s]+)\)|`[^`\n]*`",
+                           re.DOTALL)
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
 
@@ -472,10 +476,11 @@ def repoint_links(markdown: str, here: str, anchors: dict[str, dict]) -> str:
     ...               "[a](#How-it-works), `[c](#code)`", "00_start.ipynb", built)
     '[m](../../docs/m.md), [01](01_padding.ipynb#出处), [02](../02_masks.ipynb#x), [a](#工作原理), `[c](#code)`'
     """
-    parts = _FENCE_OR_CODE.split(markdown)  # a link in code is code: left alone
-    for index in range(0, len(parts), 2):
-        parts[index] = _LINK.sub(lambda m: m.group(1) + _repoint(m.group(2), here, anchors), parts[index])
-    return "".join(parts)
+    def replace(match):
+        if match.group("link") is None:  # a fence or a code span: a link in code is code, left alone
+            return match.group(0)
+        return match.group("link") + "(" + _repoint(match.group("target"), here, anchors) + ")"
+    return _CODE_OR_LINK.sub(replace, markdown)
 
 
 def link_problems(built: dict[str, object], where: str) -> list[str]:
@@ -487,13 +492,17 @@ def link_problems(built: dict[str, object], where: str) -> list[str]:
         for cell in nb.cells:
             if cell.cell_type != "markdown":
                 continue
-            for part in _FENCE_OR_CODE.split(cell.source)[::2]:
-                for match in _LINK.finditer(part):
-                    path, _, anchor = match.group(2).strip("<>").partition("#")
-                    target = path or name
-                    if anchor and target in anchors and anchor not in anchors[target]:
-                        problems.append(f"{where}/{name}: cell {cell.id!r}: the link {match.group(2)!r} finds no heading "
-                                        f"there; keep the headings of the English cell (one translated heading each)")
+            for match in _CODE_OR_LINK.finditer(cell.source):
+                if match.group("link") is None:
+                    continue
+                path, _, anchor = match.group("target").strip("<>").partition("#")
+                target = path or name
+                if anchor and target in anchors and anchor not in anchors[target]:
+                    problems.append(f"{where}/{name}: cell {cell.id!r}: the link {match.group('target')!r} finds no "
+                                    f"heading there; keep the headings of the English cell (one translated heading each)")
+                elif path and path.endswith(".ipynb") and "/" not in path and path not in anchors:
+                    problems.append(f"{where}/{name}: cell {cell.id!r}: the link {match.group('target')!r} points at a "
+                                    "notebook not built in this language")
     return problems
 
 
