@@ -68,7 +68,7 @@ PLURAL_FORMS = {
 # The lessons (numbers, "NN") that must exist in each language, built from complete catalogues.
 # Add a lesson here when its catalogue is complete: from then on the test fails whenever it falls
 # behind the English lesson.
-TRANSLATED: dict[str, list[str]] = {"zh": [], "ru": []}
+TRANSLATED: dict[str, list[str]] = {lang: ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09"] for lang in ("zh", "ru")}
 
 # The line appended to a translated lesson's first code cell (it prints nothing).
 SET_LANGUAGE = {
@@ -413,7 +413,7 @@ _LINK = re.compile(r"(!?\[[^\]]*\]\()(<[^>]*>|[^)\s]+)")
 _FENCE_OR_CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
 # At each position: a fence, else a link (its text may hold code spans, e.g. [`Masking`](02_x.ipynb#y)),
 # else a code span. A link inside a code span is code, left alone.
-_CODE_OR_LINK = re.compile(r"```.*?```|(?P<link>\[(?:[^\]`\n]|`[^`\n]*`)*\])\((?P<target>[^)\s]+)\)|`[^`\n]*`",
+_CODE_OR_LINK = re.compile(r"```.*?```|(?P<link>\[(?:[^\]`]|`[^`\n]*`)*\])\((?P<target>[^)\s]+)\)|`[^`\n]*`",
                            re.DOTALL)
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
