@@ -22,12 +22,12 @@ from masklab.environment import set_quiet_defaults
 
 set_quiet_defaults()  # before TensorFlow is imported
 
-import masklab  # noqa: E402
+import masklab
 
 with masklab.quiet_stderr():
-    import keras  # noqa: E402
+    import keras
 
-from masklab.experiments import run_padding_masking  # noqa: E402
+from masklab.experiments import run_padding_masking
 
 CONFIGURATIONS = [("post", True), ("post", False), ("pre", True), ("pre", False)]
 

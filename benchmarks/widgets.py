@@ -16,15 +16,15 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import masklab  # noqa: E402
+import masklab
 
 with masklab.quiet_stderr():
-    import keras  # noqa: E402, F401
+    import keras  # noqa: F401
 
-from masklab.datasets import japanese_vowels  # noqa: E402
-from masklab.widgets import (  # noqa: E402
+from masklab.datasets import japanese_vowels
+from masklab.widgets import (
     AttentionMaskExplorer,
     CapstoneExplorer,
     EmbeddingMaskExplorer,

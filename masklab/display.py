@@ -27,6 +27,7 @@ import numpy as np
 from masklab._colours import GAP, INK, KEEP, PAD, REAL, SKIP, TEXT, TINT, WARN  # noqa: F401  (re-exported)
 from masklab._validate import show as _show
 from masklab.padding import feature_values
+
 # A clear hatch: darker stripes than the cell colour, so padding is told by pattern, not shade. The
 # plain grey underneath is what remains where a sanitizer drops gradients (JupyterLab's, for the
 # static copy in a notebook not yet trusted).

@@ -291,7 +291,7 @@ def _keras_arithmetic(y_true, y_pred, mask, loss, sample_weight, reduction, igno
             losses, ignored = _sparse_ignoring(y_true, y_pred, ignore_class)
     except (ValueError, TypeError):
         raise
-    except Exception as error:  # noqa: BLE001 - a learner's function: say whose error it is
+    except Exception as error:
         raise ValueError(f"loss {name!r} raised {type(error).__name__}: {_validate.first_line(error)}") from error
     if losses.ndim == 0 or losses.shape[0] != y_pred.shape[0]:
         raise ValueError(

@@ -98,7 +98,7 @@ class MaskTrace(Sequence):
     def __repr__(self) -> str:
         rows = [f"{'layer':<28} {'class':<24} {'effect':<11} supports  uses"]
         for r in self._records:
-            rows.append(f"{r.name:<28} {r.class_name:<24} {r.effect:<11} {str(r.supports_masking):<9} {r.uses_mask}")
+            rows.append(f"{r.name:<28} {r.class_name:<24} {r.effect:<11} {r.supports_masking!s:<9} {r.uses_mask}")
         return "\n".join(rows)
 
     def __contains__(self, item):

@@ -113,7 +113,7 @@ def title(nb: nbformat.NotebookNode, name: str) -> str:
     """The lesson's first ``# `` heading, e.g. "00 · Start here" (else the file name)."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            match = re.search(r"^# (.+)$", cell.source, flags=re.M)
+            match = re.search(r"^# (.+)$", cell.source, flags=re.MULTILINE)
             if match:
                 return match.group(1).strip()
     return name
@@ -121,7 +121,7 @@ def title(nb: nbformat.NotebookNode, name: str) -> str:
 
 def readme_lesson_map(readme: str) -> str:
     """The README's "## The lessons" section, with ``lessons/NN_x.ipynb`` links made page links."""
-    match = re.search(r"^## The lessons\n(.*?)(?=^## )", readme, flags=re.S | re.M)
+    match = re.search(r"^## The lessons\n(.*?)(?=^## )", readme, flags=re.DOTALL | re.MULTILINE)
     if not match:
         raise ValueError("README.md has no '## The lessons' section to build the index from")
     return re.sub(r"\]\(lessons/([^)\s]+)\.ipynb\)", r"](\1.html)", match.group(1).strip())
@@ -139,7 +139,7 @@ class _External(html.parser.HTMLParser):
     def handle_starttag(self, tag, attrs):
         attribute = self.FETCHED.get(tag)
         value = dict(attrs).get(attribute) if attribute else None
-        if value and re.match(r"^([a-z][a-z0-9+.-]*:)?//", value, flags=re.I):
+        if value and re.match(r"^([a-z][a-z0-9+.-]*:)?//", value, flags=re.IGNORECASE):
             self.urls.append(value)
 
 

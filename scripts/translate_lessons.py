@@ -71,9 +71,15 @@ PLURAL_FORMS = {
 TRANSLATED: dict[str, list[str]] = {lang: ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09"] for lang in ("zh", "ru")}
 
 # The line appended to a translated lesson's first code cell (it prints nothing).
+# Lesson 00 of each language ends its title cell with a link to the glossary (from lessons/<lang>/).
+GLOSSARY_LINK = {
+    "zh": "**术语表：** [docs/glossary.zh.md](../../docs/glossary.zh.md) 列出本译文使用的术语，以及学习者搜索时常用的其他说法。",
+    "ru": "**Глоссарий:** в [docs/glossary.ru.md](../../docs/glossary.ru.md) — термины этого перевода и другие слова, "
+          "по которым их ищут.",
+}
 SET_LANGUAGE = {
-    "zh": 'masklab.set_language("zh")                 # masklab 的提示信息使用中文',
-    "ru": 'masklab.set_language("ru")                 # сообщения masklab на русском',
+    "zh": 'masklab.set_language("zh")                 # masklab 提示信息的语言（尚未翻译的信息仍显示英文）',
+    "ru": 'masklab.set_language("ru")                 # язык сообщений masklab (непереведённые выводятся по-английски)',
 }
 
 # masklab's code is searched for calls of these (masklab/_i18n.py): _("...") and
@@ -537,6 +543,9 @@ def build_notebook(english_nb, catalogue: polib.POFile, lang: str, here: str, an
             state = "missing" if entry is None else ("fuzzy" if entry.fuzzy else "untranslated")
             raise ValueError(f"cell {cell.id!r}: entry {state}")
         cell.source = repoint_links(entry.msgstr, here, anchors)
+    if here.startswith("00_"):  # lesson 00 of each language links its glossary, under the title cell's text
+        title = next(cell for cell in nb.cells if cell.cell_type == "markdown")
+        title.source = title.source.rstrip("\n") + "\n\n" + GLOSSARY_LINK[lang]
     setup = first_code_cell(nb)
     setup.source = setup.source.rstrip("\n") + "\n" + SET_LANGUAGE[lang]
     nbformat.validate(nb)

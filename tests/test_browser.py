@@ -25,9 +25,18 @@ import urllib.request
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from jupyterlab_browser import (  # noqa: E402
-    CHROMIUM, CHROMIUM_FLAGS, CONTRAST_JS, EXPLORER_LESSONS, READY, ROOT, dismiss_news, explorer_notebook,
-    jupyterlab_server, open_and_run_all, set_theme,
+from jupyterlab_browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    CONTRAST_JS,
+    EXPLORER_LESSONS,
+    READY,
+    ROOT,
+    dismiss_news,
+    explorer_notebook,
+    jupyterlab_server,
+    open_and_run_all,
+    set_theme,
 )
 
 pytestmark = pytest.mark.browser
@@ -93,7 +102,7 @@ def _use_padding(page, explorer):
     values = explorer.locator("table.masklab-batch").first
     mask = explorer.locator("table.masklab-mask").first
     before = values.inner_html()
-    columns = lambda: mask.locator("tr").first.locator("td").count()  # noqa: E731
+    columns = lambda: mask.locator("tr").first.locator("td").count()
     columns_before = columns()
     slider = explorer.locator(".widget-slider").first
     readout = slider.locator(".widget-readout")

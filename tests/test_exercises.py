@@ -6,6 +6,7 @@ from keras import ops
 from masklab import check
 from masklab.exercises import EXERCISES
 
+
 class ZeroMasked(keras.layers.Layer):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

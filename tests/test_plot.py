@@ -1,13 +1,13 @@
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.patches import Rectangle
 
-from masklab import pad_batch  # noqa: E402
-from masklab.plot import plot_mask, plot_padded_batch  # noqa: E402
+from masklab import pad_batch
+from masklab.plot import plot_mask, plot_padded_batch
 
 
 def test_plot_padded_batch_draws_one_patch_per_padding_cell():

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from jupyterlab_browser import CHROMIUM, CHROMIUM_FLAGS, ROOT  # noqa: E402
+from jupyterlab_browser import CHROMIUM, CHROMIUM_FLAGS, ROOT
 
 _spec = importlib.util.spec_from_file_location("build_site", ROOT / "scripts" / "build_site.py")
 build_site = importlib.util.module_from_spec(_spec)

@@ -43,7 +43,7 @@ def test_sources_are_permalinks(path):
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 DOCS_PAGE_MOVING = re.compile(r"/(?:latest|stable|main|master|dev)(?:/|$)")
 OWN = ("github.com/masklab/masklab", "mybinder.org/", "colab.research.google.com/", "hub.example.org/")
-REFERENCE_DEFINITION = re.compile(r"^\[([^\]]+)\]:\s*(\S+)", flags=re.M)
+REFERENCE_DEFINITION = re.compile(r"^\[([^\]]+)\]:\s*(\S+)", flags=re.MULTILINE)
 
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)

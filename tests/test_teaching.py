@@ -53,7 +53,7 @@ def _bytes(quantity):
 
 def _lesson_table():
     """{lesson number: (seconds, peak MiB, measured with backends?)} from the measured table."""
-    rows = re.findall(r"^\| (\d\d) [^|]+\| ([0-9.]+) \| (\d+)( \(backends\))? \|", TEACHING, flags=re.M)
+    rows = re.findall(r"^\| (\d\d) [^|]+\| ([0-9.]+) \| (\d+)( \(backends\))? \|", TEACHING, flags=re.MULTILINE)
     return {number: (float(seconds), int(peak), bool(backends)) for number, seconds, peak, backends in rows}
 
 

@@ -244,7 +244,8 @@ def test_the_cycle_extract_translate_build_and_staleness(tree):
     assert [c.id for c in built.cells] == [c.id for c in english.cells]
     # Links re-pointed from lessons/zh/: up a folder to what is not built in zh, the anchor of a translated heading.
     assert built.cells[0].source == ("# 00 · 从这里开始\n\n见[矩阵](../../docs/matrix.md)、"
-                                     "[第 01 课](../01_padding.ipynb#Short-answers)和[答案](#答案)。")
+                                     "[第 01 课](../01_padding.ipynb#Short-answers)和[答案](#答案)。\n\n"
+                                     + tl.GLOSSARY_LINK["zh"])  # lesson 00 of each language links its glossary
     assert built.cells[1].source == 'import masklab\nmasklab.set_language("zh")' + tl.SET_LANGUAGE["zh"][26:]
     assert built.cells[1].outputs == english.cells[1].outputs == []
     assert built.cells[3] == english.cells[3]  # code and outputs copied unchanged

@@ -79,9 +79,9 @@ def test_non_integer_ids():
         check_token_ids([[1], [float("nan"), 2.0]], 3)
 
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from hypothesis.extra import numpy as hnp  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 
 @settings(max_examples=80, deadline=None)

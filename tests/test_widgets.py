@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 
 from masklab.datasets import japanese_vowels
-from masklab.widgets import AttentionMaskExplorer, LossExplorer, PaddingExplorer, PropagationExplorer
+from masklab.widgets import (
+    AttentionMaskExplorer,
+    LossExplorer,
+    PaddingExplorer,
+    PropagationExplorer,
+)
 from masklab.widgets._layers import MENU, build_layer, keras_name, menu_names
 from masklab.widgets._loss_math import agrees, same_value_reason
 

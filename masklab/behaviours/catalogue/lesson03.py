@@ -6,7 +6,12 @@ import warnings
 
 import numpy as np
 
-from masklab.behaviours._registry import behaviour, destroy_warnings, load_keras, to_numpy
+from masklab.behaviours._registry import (
+    behaviour,
+    destroy_warnings,
+    load_keras,
+    to_numpy,
+)
 from masklab.masks import get_mask
 from masklab.padding import pad_batch
 from masklab.trace import trace_masks
