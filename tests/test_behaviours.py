@@ -157,3 +157,16 @@ def test_matrix_page_lists_every_behaviour_and_all_columns():
         assert column in MATRIX and f"| {column} |" in page
     for name in behaviours.REGISTRY:
         assert f"`{name}`" in page
+
+
+def test_run_leaves_the_tensorflow_loggers_level_alone():
+    import logging
+
+    tf_log = logging.getLogger("tensorflow")
+    before = tf_log.level
+    tf_log.setLevel(logging.INFO)
+    try:
+        behaviours.run("backend.masked_pooling")
+        assert tf_log.level == logging.INFO
+    finally:
+        tf_log.setLevel(before)

@@ -11,6 +11,7 @@ import dataclasses
 import importlib.metadata
 import importlib.util
 import json
+import logging
 import subprocess
 import sys
 import warnings
@@ -69,7 +70,9 @@ def behaviour(name: str, lesson: str, question: str):
 def run(name: str):
     """Run one behaviour on the installed Keras and return what it observed.
 
-    The behaviour runs with warnings ignored and inside
+    The behaviour runs with warnings ignored, TensorFlow's Python log quiet
+    below ERROR (a probe's ``predict`` calls would log "triggered tf.function
+    retracing"; the logger's level is restored afterwards), and inside
     :func:`masklab._random.isolated_seed` ``(0)``: its layers get the same
     initial weights every run, and the caller's Python, NumPy and Keras
     random state is as it was afterwards.
@@ -88,10 +91,16 @@ def run(name: str):
     if name not in REGISTRY:
         raise KeyError(f"no behaviour named {name!r}; see masklab.behaviours.REGISTRY")
     load_keras()  # quietly, before isolated_seed imports it
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with isolated_seed(0):
-            return REGISTRY[name].fn()
+    tf_log = logging.getLogger("tensorflow")
+    level = tf_log.level
+    tf_log.setLevel(max(level, logging.ERROR))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with isolated_seed(0):
+                return REGISTRY[name].fn()
+    finally:
+        tf_log.setLevel(level)
 
 
 def run_all(names: Iterable[str] | None = None, *, progress: Callable | None = None) -> dict:

@@ -491,3 +491,50 @@ def _padding_changes():
         short, long = to_numpy(model([SOURCE, TARGET])), to_numpy(model(longer))[:, :6]
         changed.append(not np.allclose(short[real], long[real], atol=1e-5))
     return changed
+
+
+# --- Backends beyond embeddings: the same masks, eager and compiled --------------------------------
+
+
+@behaviour("backend.masked_pooling", "09",
+           "GlobalAveragePooling1D after a mask: is the output the mean of the real steps only? "
+           "(eager, jit_compile=True predict)")
+def _masked_pooling():
+    keras = load_keras()
+    pool = keras.layers.GlobalAveragePooling1D()
+    want = SEQ[:, :3].mean(axis=1)
+    eager = to_numpy(pool(attach_mask(SEQ, SEQ_MASK)))
+    inp = keras.Input((5, 1))
+    compiled = _compiled_predict(keras.Model(inp, pool(keras.layers.Masking(9.0)(inp))), SEQ)
+    return [bool(np.allclose(out, want, atol=1e-6)) for out in (eager, compiled)]
+
+
+@behaviour("backend.stacked_rnn_cells_mask", "09",
+           "RNN([LSTMCell(2), LSTMCell(2)]) with a mask: is its output the output on the real steps alone? "
+           "(eager, jit_compile=True predict)")
+def _stacked_cells():
+    keras = load_keras()
+    rnn = keras.layers.RNN([keras.layers.LSTMCell(2), keras.layers.LSTMCell(2)])
+    alone = to_numpy(rnn(SEQ[:, :3]))
+    eager = to_numpy(rnn(attach_mask(SEQ, SEQ_MASK)))
+    inp = keras.Input((5, 1))
+    compiled = _compiled_predict(keras.Model(inp, rnn(keras.layers.Masking(9.0)(inp))), SEQ)
+    return [bool(np.allclose(out, alone, atol=1e-5)) for out in (eager, compiled)]
+
+
+@behaviour("backend.attention_query_value_masks", "09",
+           "Attention()([q, v], mask=[q_mask, v_mask]): is a real query's output the attention over the real "
+           "value steps alone, and a padded query's output 0? (eager, jit_compile=True predict)")
+def _attention_masks():
+    keras = load_keras()
+    q = np.array([[[1.0, 0.5], [0.2, 1.0], [9.0, 9.0]]], "float32")                 # 2 real queries
+    v = np.array([[[0.3, 1.0], [1.0, 0.1], [0.5, 0.5], [9.0, 9.0]]], "float32")     # 3 real value steps
+    q_mask, v_mask = np.array([[True, True, False]]), np.array([[True, True, True, False]])
+    layer = keras.layers.Attention()
+    alone = to_numpy(layer([q[:, :2], v[:, :3]]))
+    eager = to_numpy(layer([q, v], mask=[q_mask, v_mask]))
+    q_in, v_in = keras.Input((3, 2)), keras.Input((4, 2))
+    model = keras.Model([q_in, v_in], layer([keras.layers.Masking(9.0)(q_in), keras.layers.Masking(9.0)(v_in)]))
+    compiled = _compiled_predict(model, [q, v])
+    return [bool(np.allclose(out[:, :2], alone, atol=1e-5) and np.allclose(out[:, 2], 0.0, atol=1e-6))
+            for out in (eager, compiled)]
