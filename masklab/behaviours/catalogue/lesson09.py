@@ -258,19 +258,24 @@ SEQ = np.array([[[1.0], [2.0], [3.0], [9.0], [9.0]]], "float32")  # 3 real steps
 SEQ_MASK = np.array([[True, True, True, False, False]])
 
 
+def _eager_and_compiled(layer):
+    """``layer`` on :data:`SEQ`: called eagerly with :data:`SEQ_MASK` attached, then inside a model that
+    masks the padding with ``Masking(9.0)``, predicted with ``jit_compile=True``. Returns both outputs."""
+    keras = load_keras()
+    eager = to_numpy(layer(attach_mask(SEQ, SEQ_MASK)))
+    inp = keras.Input((5, 1))
+    return eager, _compiled_predict(keras.Model(inp, layer(keras.layers.Masking(9.0)(inp))), SEQ)
+
+
 @behaviour("bidirectional.backward_half_realigned", "09",
            "Bidirectional(LSTM(2, return_sequences=True)) with a mask: is the backward half at step t the "
            "backward LSTM run on the real steps only, flipped back into time order? (eager, jit_compile=True predict)")
 def _bidirectional():
     keras = load_keras()
     layer = keras.layers.Bidirectional(keras.layers.LSTM(2, return_sequences=True))
-    eager = to_numpy(layer(attach_mask(SEQ, SEQ_MASK)))
+    outputs = _eager_and_compiled(layer)
     alone = to_numpy(layer.backward_layer(SEQ[:, :3]))[:, ::-1]   # go_backwards: the last step comes first
-
-    inp = keras.Input((5, 1))
-    model = keras.Model(inp, layer(keras.layers.Masking(9.0)(inp)))
-    compiled = _compiled_predict(model, SEQ)
-    return [bool(np.allclose(out[:, :3, 2:], alone, atol=1e-5)) for out in (eager, compiled)]
+    return [bool(np.allclose(out[:, :3, 2:], alone, atol=1e-5)) for out in outputs]
 
 
 # --- Conv1D next to padding -------------------------------------------------------------------
@@ -500,13 +505,9 @@ def _padding_changes():
            "GlobalAveragePooling1D after a mask: is the output the mean of the real steps only? "
            "(eager, jit_compile=True predict)")
 def _masked_pooling():
-    keras = load_keras()
-    pool = keras.layers.GlobalAveragePooling1D()
     want = SEQ[:, :3].mean(axis=1)
-    eager = to_numpy(pool(attach_mask(SEQ, SEQ_MASK)))
-    inp = keras.Input((5, 1))
-    compiled = _compiled_predict(keras.Model(inp, pool(keras.layers.Masking(9.0)(inp))), SEQ)
-    return [bool(np.allclose(out, want, atol=1e-6)) for out in (eager, compiled)]
+    return [bool(np.allclose(out, want, atol=1e-6))
+            for out in _eager_and_compiled(load_keras().layers.GlobalAveragePooling1D())]
 
 
 @behaviour("backend.stacked_rnn_cells_mask", "09",
@@ -516,10 +517,7 @@ def _stacked_cells():
     keras = load_keras()
     rnn = keras.layers.RNN([keras.layers.LSTMCell(2), keras.layers.LSTMCell(2)])
     alone = to_numpy(rnn(SEQ[:, :3]))
-    eager = to_numpy(rnn(attach_mask(SEQ, SEQ_MASK)))
-    inp = keras.Input((5, 1))
-    compiled = _compiled_predict(keras.Model(inp, rnn(keras.layers.Masking(9.0)(inp))), SEQ)
-    return [bool(np.allclose(out, alone, atol=1e-5)) for out in (eager, compiled)]
+    return [bool(np.allclose(out, alone, atol=1e-5)) for out in _eager_and_compiled(rnn)]
 
 
 @behaviour("backend.attention_query_value_masks", "09",
