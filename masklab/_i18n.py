@@ -84,6 +84,17 @@ def _(message: str) -> str:
     return message if catalogue is None else catalogue.gettext(message)
 
 
+def translate(message: str) -> str:
+    """Like :func:`_`, for a message held as data rather than written in a ``_()`` call.
+
+    The exercises' questions, hints and feedback are data (``masklab/_exercises/``): the extractor
+    reads them from :func:`masklab.exercises.messages`, not from ``_()`` calls, and the code that
+    shows them looks them up with this function (a ``_()`` call must hold a literal).
+    """
+    catalogue = _chosen[1]
+    return message if catalogue is None else catalogue.gettext(message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a message for the count ``n`` in the chosen language (Russian has three)."""
     catalogue = _chosen[1]

@@ -202,7 +202,23 @@ def trace_to_html(trace) -> str:
             f"{''.join(rows)}</table>")
 
 
-_DIAGNOSIS_COLUMNS = ("", "kind", "layer", "needed by", "what happened", "fix")
+def _diagnosis_columns() -> tuple:
+    """The column headings of :func:`diagnosis_to_html`, in the chosen language."""
+    from masklab._i18n import _
+
+    return ("",
+            # Translators: a column heading of masklab.diagnose's table; the cells below hold finding kinds,
+            # identifiers such as mask_lost, which stay in English.
+            _("kind"),
+            # Translators: a column heading of masklab.diagnose's table: the layer where the finding happened.
+            _("layer"),
+            # Translators: a column heading of masklab.diagnose's table: the layer (or "loss") that needed the
+            # lost mask.
+            _("needed by"),
+            # Translators: a column heading of masklab.diagnose's table: the description of the finding.
+            _("what happened"),
+            # Translators: a column heading of masklab.diagnose's table: what to change.
+            _("fix"))
 
 
 def diagnosis_to_html(diagnosis) -> str:
@@ -219,13 +235,24 @@ def diagnosis_to_html(diagnosis) -> str:
         the fix). Every row is a problem, told by more than colour: a warning
         sign, a bar at the row's start and ``data-kind='<kind>'``.
     """
+    from masklab._i18n import _, ngettext
+
     traced = getattr(diagnosis, "trace", None)
-    calls = f" in {len(traced)} layer calls" if traced is not None else ""
+    calls = len(traced) if traced is not None else None
     if not len(diagnosis):
-        return (f"<div class='masklab-diagnosis' style='color:{TEXT}'><p style='margin:2px 0'>&#10003; no findings"
-                f"{calls}: every mask reached the layers that use it.</p></div>")
-    head = "".join(f"<th scope='col' style='{_HEAD};font-weight:bold;font-family:inherit'>{h}</th>"
-                   for h in _DIAGNOSIS_COLUMNS)
+        if calls is None:
+            # Translators: masklab.diagnose's verdict on a healthy model; "mask" is Keras' mask.
+            verdict = _("no findings: every mask reached the layers that use it.")
+        else:
+            # Translators: masklab.diagnose's verdict on a healthy model; {calls} is the number of layer calls
+            # it traced (the English keeps "calls" for any number, so both forms are the same).
+            verdict = ngettext("no findings in {calls} layer calls: every mask reached the layers that use it.",
+                               "no findings in {calls} layer calls: every mask reached the layers that use it.",
+                               calls).format(calls=calls)
+        return (f"<div class='masklab-diagnosis' style='color:{TEXT}'><p style='margin:2px 0'>&#10003; "
+                f"{html.escape(verdict)}</p></div>")
+    head = "".join(f"<th scope='col' style='{_HEAD};font-weight:bold;font-family:inherit'>{html.escape(h)}</th>"
+                   for h in _diagnosis_columns())
     cell = f"padding:2px 8px;vertical-align:top;color:{TEXT};text-align:left"
     rows = []
     for number, finding in enumerate(diagnosis, 1):
@@ -238,8 +265,16 @@ def diagnosis_to_html(diagnosis) -> str:
             + "</tr>"
         )
     count = len(diagnosis)
+    if calls is None:
+        # Translators: the caption of masklab.diagnose's table; {count} is the number of findings.
+        title = ngettext("{count} finding", "{count} findings", count).format(count=count)
+    else:
+        # Translators: the caption of masklab.diagnose's table; {count} is the number of findings, {calls} the
+        # number of layer calls traced (the plural form follows {count}).
+        title = ngettext("{count} finding in {calls} layer calls", "{count} findings in {calls} layer calls",
+                         count).format(count=count, calls=calls)
     caption = (f"<caption style='caption-side:top;text-align:left;color:{TEXT};padding:2px 0'>"
-               f"{count} finding{'s' if count > 1 else ''}{calls}</caption>")
+               f"{html.escape(title)}</caption>")
     return (f"<div class='masklab-diagnosis'><table style='border-collapse:collapse'>{caption}<tr>{head}</tr>"
             f"{''.join(rows)}</table></div>")
 

@@ -60,6 +60,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from masklab._i18n import _, ngettext
 from masklab.masks import check_cudnn_mask
 from masklab.trace import _graph, _prepare_inputs, _tensor_arguments, trace_masks
 from masklab.vocab import check_token_ids
@@ -89,7 +90,9 @@ class Finding:
     consumer: str | None = None
 
     def __str__(self) -> str:
-        return f"[{self.kind}] {self.layer}: {self.what}\n    fix: {self.fix}"
+        # Translators: the label of a finding's fix in the plain-text report of masklab.diagnose; {fix} is
+        # the fix itself (one or more sentences, already translated).
+        return f"[{self.kind}] {self.layer}: {self.what}\n    " + _("fix: {fix}").format(fix=self.fix)
 
 
 class Diagnosis(Sequence):
@@ -112,11 +115,19 @@ class Diagnosis(Sequence):
         return self._findings[index]
 
     def __repr__(self) -> str:
+        calls = len(self.trace)
         if not self._findings:
-            return (f"no findings: {len(self.trace)} layer calls traced, and every mask reached the layers "
-                    "that use it")
+            # Translators: the whole report of masklab.diagnose for a healthy model; {calls} is the number of
+            # layer calls it traced (the English keeps "calls" for any number, so both forms are the same).
+            return ngettext("no findings: {calls} layer calls traced, and every mask reached the layers that use it",
+                            "no findings: {calls} layer calls traced, and every mask reached the layers that use it",
+                            calls).format(calls=calls)
         count = len(self._findings)
-        lines = [f"{count} finding{'s' if count > 1 else ''} ({len(self.trace)} layer calls traced):"]
+        # Translators: the first line of masklab.diagnose's plain-text report, above the numbered findings;
+        # {count} is the number of findings, {calls} the number of layer calls traced (the plural form follows
+        # {count}; "layer calls traced: {calls}" avoids a second count-dependent word).
+        lines = [ngettext("{count} finding ({calls} layer calls traced):",
+                          "{count} findings ({calls} layer calls traced):", count).format(count=count, calls=calls)]
         lines += [f"{i}. {finding}" for i, finding in enumerate(self._findings, 1)]
         return "\n".join(lines)
 
@@ -325,21 +336,42 @@ class _Reader:
         j, how = consumer
         name, cls = self.entries[j].name, type(self.entries[j].operation).__name__
         if how == "merges":
-            own = j == index
-            subject = "It" if own else f"{cls} '{name}'"
-            missed = (f"{subject} merges the timesteps without reading the mask, so the padded timesteps count "
-                      "as data in its output.")
-            advice = ("Summarise the timesteps with a layer that reads the mask (GlobalAveragePooling1D, or an "
-                      f"LSTM/GRU with return_sequences=False) in place of {cls}" + ("" if own else f" '{name}'") + ".")
+            if j == index:
+                # Translators: "It" is the layer of the finding, named just before; "mask" is Keras' mask.
+                missed = _("It merges the timesteps without reading the mask, so the padded timesteps count as "
+                           "data in its output.")
+                # Translators: {cls} is a Keras layer class (e.g. Flatten); GlobalAveragePooling1D, LSTM/GRU
+                # and return_sequences=False are Keras code, kept as they are.
+                advice = _("Summarise the timesteps with a layer that reads the mask (GlobalAveragePooling1D, or "
+                           "an LSTM/GRU with return_sequences=False) in place of {cls}.").format(cls=cls)
+            else:
+                # Translators: {cls} '{name}' is a layer: its Keras class and its name (e.g. GlobalMaxPooling1D
+                # 'pool').
+                missed = _("{cls} '{name}' merges the timesteps without reading the mask, so the padded "
+                           "timesteps count as data in its output.").format(cls=cls, name=name)
+                # Translators: {cls} '{name}' is a layer (its Keras class and its name); GlobalAveragePooling1D,
+                # LSTM/GRU and return_sequences=False are Keras code, kept as they are.
+                advice = _("Summarise the timesteps with a layer that reads the mask (GlobalAveragePooling1D, or "
+                           "an LSTM/GRU with return_sequences=False) in place of {cls} '{name}'.").format(
+                    cls=cls, name=name)
             return missed, advice
         if how == "loss":
-            return (f"The loss on output '{name}' reads that output's mask, so it counts the padded timesteps too.",
-                    "Or weight the loss by hand: fit(..., sample_weight=mask) with the (batch, timesteps) mask.")
-        missed = f"{cls} '{name}' would have used the mask and now treats the padded timesteps as data."
+            # Translators: {name} is the name of a model output (a layer's name).
+            missed = _("The loss on output '{name}' reads that output's mask, so it counts the padded timesteps "
+                       "too.").format(name=name)
+            # Translators: it follows another suggested fix, hence "Or"; fit(..., sample_weight=mask) is
+            # Keras code, kept as it is; (batch, timesteps) is the mask's shape.
+            advice = _("Or weight the loss by hand: fit(..., sample_weight=mask) with the (batch, timesteps) mask.")
+            return missed, advice
+        # Translators: {cls} '{name}' is a layer: its Keras class and its name (e.g. LSTM 'lstm').
+        missed = _("{cls} '{name}' would have used the mask and now treats the padded timesteps as data.").format(
+            cls=cls, name=name)
         how_to = ("query_mask=... and value_mask=..." if isinstance(self.entries[j].operation,
                                                                    keras.layers.MultiHeadAttention) else "mask=...")
-        advice = (f"Or hand '{name}' the mask yourself ({how_to}), rebuilt from the inputs, e.g. "
-                  "keras.ops.not_equal(ids, 0).")
+        # Translators: it follows another suggested fix, hence "Or"; {name} is a layer's name; {how_to} is
+        # Keras code (mask=..., or query_mask=... and value_mask=...), as is keras.ops.not_equal(ids, 0).
+        advice = _("Or hand '{name}' the mask yourself ({how_to}), rebuilt from the inputs, e.g. "
+                   "keras.ops.not_equal(ids, 0).").format(name=name, how_to=how_to)
         return missed, advice
 
     def consumer_name(self, consumer):
@@ -357,50 +389,91 @@ def _lost(reader, index, record, consumer):
     merges_itself = consumer == (index, "merges")
     needer = reader.consumer_name(consumer)
 
-    def fix(first):
-        return advice if merges_itself else f"{first} {advice}"
+    def fix(first, **fields):
+        """``first`` (a translated fix with an ``{advice}`` field) filled in, or the advice alone."""
+        return advice if merges_itself else first.format(advice=advice, **fields)
 
     if not isinstance(operation, keras.layers.Layer):
-        what = (f"The operation '{name}' ({cls}, from a Python operator or a keras.ops call) returned its result "
-                f"without the mask. {missed}")
+        # Translators: {name} is an operation's name in the model (e.g. multiply), {cls} its Keras class;
+        # keras.ops is Keras code. {missed} is a further sentence (already translated) on who needed the mask.
+        what = _("The operation '{name}' ({cls}, from a Python operator or a keras.ops call) returned its result "
+                 "without the mask. {missed}").format(name=name, cls=cls, missed=missed)
         return Finding("op_drops_mask", name, what, fix(
-            "Do the arithmetic inside a layer that passes the mask on (a small custom layer with "
-            "supports_masking = True), or before the mask is made (e.g. inside the embedding layer); "
-            "keras.layers.Add/Multiply merge the masks of two tensors."), needer)
+            # Translators: supports_masking = True and keras.layers.Add/Multiply are Keras code, kept as they
+            # are. {advice} is a further sentence of advice (already translated).
+            _("Do the arithmetic inside a layer that passes the mask on (a small custom layer with "
+              "supports_masking = True), or before the mask is made (e.g. inside the embedding layer); "
+              "keras.layers.Add/Multiply merge the masks of two tensors. {advice}")), needer)
     if isinstance(operation, keras.layers.Lambda) and not operation.supports_masking:
-        what = (f"Lambda '{name}' received a mask, but a Lambda made without mask= does not support masking, "
-                f"so Keras drops the mask after it. {missed}")
+        # Translators: {name} is a layer's name; Lambda and mask= are Keras code. {missed} is a further
+        # sentence (already translated) on who needed the mask.
+        what = _("Lambda '{name}' received a mask, but a Lambda made without mask= does not support masking, "
+                 "so Keras drops the mask after it. {missed}").format(name=name, missed=missed)
         return Finding("no_mask_support", name, what, fix(
-            "Pass mask= to the Lambda (mask=lambda inputs, mask: mask keeps it), or write a small layer with "
-            "supports_masking = True."), needer)
+            # Translators: mask=, mask=lambda inputs, mask: mask and supports_masking = True are Keras code, kept
+            # as they are. {advice} is a further sentence of advice (already translated).
+            _("Pass mask= to the Lambda (mask=lambda inputs, mask: mask keeps it), or write a small layer with "
+              "supports_masking = True. {advice}")), needer)
     if _is_custom(operation) and not operation.supports_masking and getattr(
             type(operation).compute_mask, "_is_default", False):
-        what = (f"Custom layer '{name}' ({cls}) received a mask, but its supports_masking is False and it does "
-                f"not override compute_mask, so Keras drops the mask after it. {missed}")
+        # Translators: {name} is a layer's name, {cls} its class; supports_masking and compute_mask are Keras
+        # code. {missed} is a further sentence (already translated) on who needed the mask.
+        what = _("Custom layer '{name}' ({cls}) received a mask, but its supports_masking is False and it does "
+                 "not override compute_mask, so Keras drops the mask after it. {missed}").format(
+            name=name, cls=cls, missed=missed)
         return Finding("no_mask_support", name, what, fix(
-            "Set self.supports_masking = True in __init__ if the output keeps the timesteps one to one, or "
-            "override compute_mask(inputs, mask=None) to return the mask of the output."), needer)
+            # Translators: self.supports_masking = True, __init__ and compute_mask(inputs, mask=None) are
+            # Keras/Python code, kept as they are. {advice} is a further sentence of advice (already translated).
+            _("Set self.supports_masking = True in __init__ if the output keeps the timesteps one to one, or "
+              "override compute_mask(inputs, mask=None) to return the mask of the output. {advice}")), needer)
     masks = record.input_mask if isinstance(record.input_mask, list) else [record.input_mask]
     missing = [i for i, m in enumerate(masks) if m is None]
     if len(masks) > 1 and missing and any(c.__name__ == "Merge" for c in type(operation).__mro__):
         i = missing[0]  # Add, Subtract, Multiply, ...: Merge.compute_mask gives None when an input has no mask
         stripped = reader.stripped_by(index, entry.inputs[i]) if i < len(entry.inputs) else None
-        why = (f" MultiHeadAttention '{stripped}' removed that tensor's mask in place when it was called on it."
-               if stripped else "")
-        what = (f"{cls} '{name}' returned no mask: its input {i} carried none, and {cls} keeps a mask only when "
-                f"every input has one.{why} {missed}")
-        return Finding("mask_lost", name, what, fix(
-            "Call the attention on a tensor of its own (e.g. LayerNormalization first, as in a pre-norm block) "
-            "so the residual input keeps its mask." if stripped else
-            f"Give every input of '{name}' the mask, or merge with Concatenate, which fills in missing masks."),
-            needer)
+        if stripped:
+            # Translators: {cls} '{name}' is a merge layer (its Keras class and its name, e.g. Add 'add1');
+            # {input} is the number of one of its inputs (0 is the first); {attention} is the name of a
+            # MultiHeadAttention layer. {missed} is a further sentence (already translated) on who needed the mask.
+            what = _("{cls} '{name}' returned no mask: its input {input} carried none, and {cls} keeps a mask only "
+                     "when every input has one. MultiHeadAttention '{attention}' removed that tensor's mask in "
+                     "place when it was called on it. {missed}").format(
+                cls=cls, name=name, input=i, attention=stripped, missed=missed)
+            # Translators: LayerNormalization is a Keras layer; "pre-norm" is a Transformer block layout.
+            # {advice} is a further sentence of advice (already translated).
+            first = _("Call the attention on a tensor of its own (e.g. LayerNormalization first, as in a pre-norm "
+                      "block) so the residual input keeps its mask. {advice}")
+        else:
+            # Translators: {cls} '{name}' is a merge layer (its Keras class and its name, e.g. Add 'add');
+            # {input} is the number of one of its inputs (0 is the first). {missed} is a further sentence
+            # (already translated) on who needed the mask.
+            what = _("{cls} '{name}' returned no mask: its input {input} carried none, and {cls} keeps a mask only "
+                     "when every input has one. {missed}").format(cls=cls, name=name, input=i, missed=missed)
+            # Translators: {name} is a layer's name; Concatenate is a Keras layer. {advice} is a further
+            # sentence of advice (already translated).
+            first = _("Give every input of '{name}' the mask, or merge with Concatenate, which fills in missing "
+                      "masks. {advice}")
+        return Finding("mask_lost", name, what, fix(first, name=name), needer)
     if merges_itself:
-        return Finding("mask_lost", name, f"{cls} '{name}' received a mask and dropped it. {missed}", advice, needer)
-    reason = ("does not support masking (supports_masking is False)" if not operation.supports_masking
-              else "returned no mask (its compute_mask gave None)")
-    what = f"{cls} '{name}' received a mask and {reason}, so the mask stops there. {missed}"
+        # Translators: {cls} '{name}' is a layer (its Keras class and its name, e.g. Flatten 'flatten').
+        # {missed} is a further sentence (already translated) on why that matters.
+        what = _("{cls} '{name}' received a mask and dropped it. {missed}").format(cls=cls, name=name, missed=missed)
+        return Finding("mask_lost", name, what, advice, needer)
+    if not operation.supports_masking:
+        # Translators: {cls} '{name}' is a layer (its Keras class and its name, e.g. Conv1D 'conv');
+        # supports_masking is Keras code. {missed} is a further sentence (already translated) on who needed
+        # the mask.
+        what = _("{cls} '{name}' received a mask and does not support masking (supports_masking is False), so "
+                 "the mask stops there. {missed}").format(cls=cls, name=name, missed=missed)
+    else:
+        # Translators: {cls} '{name}' is a layer (its Keras class and its name); compute_mask is Keras code.
+        # {missed} is a further sentence (already translated) on who needed the mask.
+        what = _("{cls} '{name}' received a mask and returned no mask (its compute_mask gave None), so the mask "
+                 "stops there. {missed}").format(cls=cls, name=name, missed=missed)
     return Finding("mask_lost", name, what, fix(
-        f"Keep the mask alive past '{name}': use a layer that passes masks on in its place, or none."), needer)
+        # Translators: {name} is a layer's name. {advice} is a further sentence of advice (already translated).
+        _("Keep the mask alive past '{name}': use a layer that passes masks on in its place, or none. {advice}"),
+        name=name), needer)
 
 
 def _not_received(reader, index, record, tensor_args, consumer):
@@ -412,19 +485,30 @@ def _not_received(reader, index, record, tensor_args, consumer):
     carrying = [n for n, m in zip(names, masks) if _masks(m)] or names
     params = inspect.signature(operation.call).parameters
     expected = ", ".join(f"{n}_mask" for n in names)
-    what = (f"{cls} '{name}' is called with several tensor arguments ({', '.join(names)}) and a mask rides on "
-            f"{', '.join(carrying)}, but its call never receives it: Keras 3 fills call's `mask` only for a single "
-            f"tensor argument, and with several it fills {expected}, which {cls}.call does not take. "
-            "Whatever its call does with the mask itself runs as if every timestep were real (layers inside it "
-            "still read masks that ride on the tensors they are given).")
+    # Translators: {cls} '{name}' is a layer (its Keras class and its name); {arguments} and {carrying} are
+    # lists of its call's argument names (e.g. "inputs, context"), {expected} the mask arguments Keras fills
+    # (e.g. "inputs_mask, context_mask"); call, `mask` and {cls}.call are code, kept as they are.
+    what = _("{cls} '{name}' is called with several tensor arguments ({arguments}) and a mask rides on "
+             "{carrying}, but its call never receives it: Keras 3 fills call's `mask` only for a single tensor "
+             "argument, and with several it fills {expected}, which {cls}.call does not take. Whatever its call "
+             "does with the mask itself runs as if every timestep were real (layers inside it still read masks "
+             "that ride on the tensors they are given).").format(
+        cls=cls, name=name, arguments=", ".join(names), carrying=", ".join(carrying), expected=expected)
     if consumer is not None:
-        what += " It also drops the mask. " + reader.describe(index, consumer)[0]
+        # Translators: "It" is the layer of the finding; {missed} is a further sentence (already translated)
+        # on who needed the mask.
+        what += " " + _("It also drops the mask. {missed}").format(missed=reader.describe(index, consumer)[0])
     if _is_custom(operation) or "mask" not in params:
-        fix = (f"Add {', '.join(n + '_mask=None' for n in names)} to {cls}.call (Keras fills those), or take the "
-               "tensors as one list with mask=None (it then receives a list of masks).")
+        # Translators: {arguments} is code to add to the call's signature (e.g. "inputs_mask=None,
+        # context_mask=None"), {cls}.call a method; mask=None is code. All kept as they are.
+        fix = _("Add {arguments} to {cls}.call (Keras fills those), or take the tensors as one list with "
+                "mask=None (it then receives a list of masks).").format(
+            arguments=", ".join(n + "_mask=None" for n in names), cls=cls)
     else:
-        fix = (f"Pass the mask by hand where you call '{name}': add mask=mask to the call, with mask = "
-               "keras.ops.not_equal(ids, 0) (or the embedding layer's compute_mask(ids)).")
+        # Translators: {name} is a layer's name; mask=mask, mask = keras.ops.not_equal(ids, 0) and
+        # compute_mask(ids) are Keras code, kept as they are.
+        fix = _("Pass the mask by hand where you call '{name}': add mask=mask to the call, with mask = "
+                "keras.ops.not_equal(ids, 0) (or the embedding layer's compute_mask(ids)).").format(name=name)
     return Finding("masks_not_received", name, what, fix, reader.consumer_name(consumer))
 
 
@@ -440,18 +524,36 @@ def _cudnn(entry, record, rnn):
     cls = type(entry.operation).__name__
     if isinstance(entry.operation, keras.layers.Bidirectional):
         cls = f"Bidirectional({type(rnn).__name__})"
-    reasons = []
-    if check.not_right_padded:
-        reasons.append(f"rows {list(check.not_right_padded)} are not right-padded (their kept timesteps do not "
-                       "come first)")
-    if check.fully_masked:
-        reasons.append(f"rows {list(check.fully_masked)} are fully masked")
-    what = (f"{cls} '{entry.name}' receives a mask that TensorFlow's cuDNN kernel rejects: {'; '.join(reasons)}. "
-            f"On a GPU with the TensorFlow backend this layer runs cuDNN (use_cudnn={rnn.use_cudnn!r}) and fails "
-            "with 'You are passing a RNN mask that does not correspond to right-padded sequences'; the CPU kernel "
-            "accepts the mask.")
-    fix = ("Pad at the end (keras.utils.pad_sequences(..., padding='post')), drop empty rows, or pass "
-           "use_cudnn=False to the layer.")
+    # Translators: use_cudnn={use_cudnn} is Keras code (e.g. use_cudnn='auto'); the quoted text is
+    # TensorFlow's error message, which stays in English.
+    note = _("On a GPU with the TensorFlow backend this layer runs cuDNN (use_cudnn={use_cudnn}) and fails with "
+             "'You are passing a RNN mask that does not correspond to right-padded sequences'; the CPU kernel "
+             "accepts the mask.").format(use_cudnn=repr(rnn.use_cudnn))
+    fields = {"cls": cls, "name": entry.name, "rows": list(check.not_right_padded),
+              "empty": list(check.fully_masked), "note": note}
+    if check.not_right_padded and check.fully_masked:
+        # Translators: {cls} '{name}' is a recurrent layer (e.g. LSTM 'lstm', Bidirectional(GRU) 'bi_gru');
+        # {rows} and {empty} are lists of row numbers of the batch (e.g. [0, 2]). {note} is a further sentence
+        # (already translated) on what happens on a GPU.
+        what = _("{cls} '{name}' receives a mask that TensorFlow's cuDNN kernel rejects: rows {rows} are not "
+                 "right-padded (their kept timesteps do not come first); rows {empty} are fully masked. "
+                 "{note}").format(**fields)
+    elif check.not_right_padded:
+        # Translators: {cls} '{name}' is a recurrent layer (e.g. LSTM 'lstm', Bidirectional(GRU) 'bi_gru');
+        # {rows} is a list of row numbers of the batch (e.g. [0, 2]). {note} is a further sentence (already
+        # translated) on what happens on a GPU.
+        what = _("{cls} '{name}' receives a mask that TensorFlow's cuDNN kernel rejects: rows {rows} are not "
+                 "right-padded (their kept timesteps do not come first). {note}").format(**fields)
+    else:
+        # Translators: {cls} '{name}' is a recurrent layer (e.g. LSTM 'lstm', Bidirectional(GRU) 'bi_gru');
+        # {empty} is a list of row numbers of the batch (e.g. [2]). {note} is a further sentence (already
+        # translated) on what happens on a GPU.
+        what = _("{cls} '{name}' receives a mask that TensorFlow's cuDNN kernel rejects: rows {empty} are fully "
+                 "masked. {note}").format(**fields)
+    # Translators: keras.utils.pad_sequences(..., padding='post') and use_cudnn=False are Keras code, kept as
+    # they are.
+    fix = _("Pad at the end (keras.utils.pad_sequences(..., padding='post')), drop empty rows, or pass "
+            "use_cudnn=False to the layer.")
     return Finding("cudnn_mask", entry.name, what, fix)
 
 
@@ -478,14 +580,15 @@ def _check_ids(entries, arrays):
                 bad.append((index, embedding.input_dim, str(error)))
         if not bad:
             continue
-        limit = min(dim for _, dim, _ in bad)
+        limit = min(dim for _index, dim, _message in bad)
         array = arrays[i].copy()
         array[(array < 0) | (array >= limit)] = limit - 1
         arrays[i] = array
-        for index, _, message in bad:
-            fix = ("Make input_dim larger than the largest id, or map ids outside the vocabulary to an "
-                   "out-of-vocabulary id before the model. The mask checks here ran with those ids replaced "
-                   f"by {limit - 1}.")
+        for index, _dim, message in bad:
+            # Translators: input_dim is the Embedding's argument (code, kept as it is); {id} is a token id.
+            fix = _("Make input_dim larger than the largest id, or map ids outside the vocabulary to an "
+                    "out-of-vocabulary id before the model. The mask checks here ran with those ids replaced "
+                    "by {id}.").format(id=limit - 1)
             found.append((index, Finding("ids_out_of_range", entries[index].name, message, fix)))
     return found, arrays
 
@@ -579,4 +682,4 @@ def diagnose(model, inputs) -> Diagnosis:
             if finding is not None:
                 found.append((index, finding))
     found.sort(key=lambda pair: pair[0])
-    return Diagnosis([finding for _, finding in found], trace)
+    return Diagnosis([finding for _index, finding in found], trace)

@@ -32,6 +32,7 @@ import re
 
 import numpy as np
 
+from masklab._i18n import _, translate
 from masklab._validate import show
 
 UNANSWERED = "unanswered"
@@ -60,8 +61,9 @@ class Feedback:
         return self.status == CORRECT
 
     def __repr__(self) -> str:
-        mark = {CORRECT: "Correct", INCORRECT: "Not yet", UNANSWERED: "No answer yet"}[self.status]
-        return f"[{self.exercise}] {mark}: {self.message}"
+        # Translators: the verdict at the start of exercise feedback: "[01.2] Not yet: <why>".
+        mark = {CORRECT: _("Correct"), INCORRECT: _("Not yet"), UNANSWERED: _("No answer yet")}[self.status]
+        return _("[{exercise}] {verdict}: {message}").format(exercise=self.exercise, verdict=mark, message=self.message)
 
 
 class _Refused(Exception):
@@ -73,7 +75,8 @@ def _text(answer):
     if not isinstance(answer, str):
         return None
     if len(answer) > _LONGEST_TEXT:
-        raise _Refused(f"that is a {len(answer):,}-character string; the answer is a few words at most")
+        raise _Refused(_("that is a {length:,}-character string; the answer is a few words at most")
+                       .format(length=len(answer)))
     return " ".join(answer.lower().split())
 
 
@@ -110,13 +113,13 @@ class WholeNumber:
     def judge(self, answer):
         value = _whole(answer)
         if value is None:
-            raise _Refused(f"answer with a whole number, got {show(answer)}")
+            raise _Refused(_("answer with a whole number, got {answer}").format(answer=show(answer)))
         if value == self.right:
-            return True, self.praise
+            return True, translate(self.praise)
         if value in self.wrong:
-            return False, self.wrong[value]
+            return False, translate(self.wrong[value])
         template = (self.below if value < self.right else self.above) or self.otherwise
-        return False, template.format(answer=show(value))
+        return False, translate(template).format(answer=show(value))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -143,8 +146,11 @@ class Number:
         if text is not None and text in self.words:
             return float(self.words[text])
         if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
-            words = " or ".join(repr(w) for w in self.words)
-            raise _Refused(f"answer with a number{' or ' + words if words else ''}, got {show(answer)}")
+            if not self.words:
+                raise _Refused(_("answer with a number, got {answer}").format(answer=show(answer)))
+            # Translators: {words} are the words the learner may type instead, in quotes: 'nan' or 'one'.
+            raise _Refused(_("answer with a number or {words}, got {answer}").format(
+                words=_(" or ").join(repr(w) for w in self.words), answer=show(answer)))
         try:
             return float(answer)
         except OverflowError:
@@ -156,11 +162,11 @@ class Number:
     def judge(self, answer):
         value = self._read(answer)
         if self._same(value, self.right):
-            return True, self.praise
+            return True, translate(self.praise)
         for number, message in self.wrong:
             if self._same(value, number):
-                return False, message
-        return False, self.otherwise.format(answer=show(answer))
+                return False, translate(message)
+        return False, translate(self.otherwise).format(answer=show(answer))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -197,16 +203,21 @@ class Choice:
                 if key == (option.lower() if isinstance(option, str) else option) or key == str(option):
                     return option
             if key in self.notes:
-                raise _Refused(self.notes[key])
+                raise _Refused(translate(self.notes[key]))
         shown = [repr(o) for o in self.options]
-        either = f"{shown[0]} or {shown[1]}" if len(shown) == 2 else f"one of {', '.join(shown[:-1])} or {shown[-1]}"
-        raise _Refused(f"answer {either}, got {show(answer)}")
+        if len(shown) == 2:
+            # Translators: the two options are in quotes and stay in English: the learner types them.
+            raise _Refused(_("answer {first} or {second}, got {answer}").format(
+                first=shown[0], second=shown[1], answer=show(answer)))
+        # Translators: {options} is a list such as 'consumes', 'destroys', 'generates' (kept in English).
+        raise _Refused(_("answer one of {options} or {last}, got {answer}").format(
+            options=", ".join(shown[:-1]), last=shown[-1], answer=show(answer)))
 
     def judge(self, answer):
         option = self._read(answer)
         if option == self.right:
-            return True, self.praise
-        return False, self.wrong[option]
+            return True, translate(self.praise)
+        return False, translate(self.wrong[option])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -223,8 +234,8 @@ class Boolean:
         elif _text(answer) in ("true", "false"):
             value = _text(answer) == "true"
         else:
-            raise _Refused(f"answer True or False, got {show(answer)}")
-        return (True, self.praise) if value == self.right else (False, self.wrong)
+            raise _Refused(_("answer True or False, got {answer}").format(answer=show(answer)))
+        return (True, translate(self.praise)) if value == self.right else (False, translate(self.wrong))
 
 
 def _grid(answer, shapes, booleans):
@@ -274,13 +285,13 @@ class Grid:
         canonical = np.asarray(self.right).shape
         array = _grid(answer, (canonical, *self.shapes), self.booleans)
         if array is None:
-            raise _Refused(f"answer with {self.form}, got {show(answer)}")
+            raise _Refused(_("answer with {form}, got {answer}").format(form=translate(self.form), answer=show(answer)))
         if np.array_equal(array, self.right):
-            return True, self.praise
+            return True, translate(self.praise)
         for grid, message in self.wrong:
             if np.array_equal(array, grid):
-                return False, message
-        return False, self.otherwise
+                return False, translate(message)
+        return False, translate(self.otherwise)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -308,6 +319,42 @@ class Exercise:
 from masklab._exercises import all_exercises
 
 EXERCISES = {e.id: e for e in all_exercises()}
+
+# The fields of each answer kind that hold text a learner reads: a message, or a dict / tuple of them.
+_MESSAGE_FIELDS = ("praise", "otherwise", "below", "above", "form", "wrong", "notes")
+
+
+def messages() -> list[tuple[str, str, str]]:
+    """Every text the exercises show, for the translators' catalogue (``masklab.pot``).
+
+    The exercises are data, so their texts are not ``_()`` calls the extractor can find in the
+    code; :func:`check` looks each one up in the chosen language when it shows it.
+
+    Returns:
+        ``(exercise id, what it is, English text)`` tuples in lesson order, e.g.
+        ``("03.1", "feedback on the answer 'generates'", "a mask reaches it ...")``. A
+        :class:`Run` exercise's messages are ``_()`` calls in its checker, found in the code.
+
+    >>> [what for exercise, what, _text in messages() if exercise == "02.2"][:3]
+    ['question', 'hint', 'praise (the right answer)']
+    """
+    found = []
+    for item in EXERCISES.values():
+        found += [(item.id, "question", item.question), (item.id, "hint", item.hint)]
+        for field in _MESSAGE_FIELDS:
+            value = getattr(item.answer, field, None)
+            if isinstance(value, str):
+                what = {"praise": "praise (the right answer)", "otherwise": "feedback on any other answer",
+                        "below": "feedback on a number below the right one",
+                        "above": "feedback on a number above the right one",
+                        "form": "the form of the answer, after 'answer with'",
+                        "wrong": "feedback on the wrong answer"}[field]
+                found.append((item.id, what, value))
+            elif isinstance(value, dict):
+                found += [(item.id, f"feedback on the answer {key!r}", text) for key, text in value.items()]
+            elif isinstance(value, tuple):
+                found += [(item.id, f"feedback on the answer {key!r}", text) for key, text in value]
+    return found
 
 
 def check(exercise: str, answer) -> Feedback:
@@ -340,13 +387,16 @@ def check(exercise: str, answer) -> Feedback:
         raise ValueError(f"exercise must be one of {sorted(EXERCISES)}, got {show(exercise)}")
     item = EXERCISES[exercise]
     if answer is None or answer is Ellipsis:
-        hint = item.hint if item.hint.endswith(("?", ".")) else item.hint + "."
-        return Feedback(exercise, UNANSWERED, f"{item.question} Hint: {hint}")
+        hint = translate(item.hint)
+        # Translators: the full stop added after a hint that has none ("。" in Chinese).
+        hint = hint if hint.endswith(("?", ".", "？", "。")) else hint + _(".")
+        return Feedback(exercise, UNANSWERED, _("{question} Hint: {hint}").format(question=translate(item.question),
+                                                                                  hint=hint))
     try:
         ok, message = item.answer.judge(answer)
     except _Refused as refused:
         return Feedback(exercise, INCORRECT, str(refused))
     except Exception as error:  # noqa: BLE001 - the last guard: never an internal error for a learner
-        return Feedback(exercise, INCORRECT, f"could not read {show(answer)} ({type(error).__name__}); "
-                                             f"the question: {item.question}")
+        return Feedback(exercise, INCORRECT, _("could not read {answer} ({error}); the question: {question}").format(
+            answer=show(answer), error=type(error).__name__, question=translate(item.question)))
     return Feedback(exercise, CORRECT if ok else INCORRECT, message)

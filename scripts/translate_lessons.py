@@ -5,7 +5,7 @@ English stays the source. Each lesson has one gettext catalogue per language,
 cell's id, ``msgid`` its English source, ``msgstr`` the translation. ``locales/lesson_NN.pot`` is
 the template (the English entries alone). masklab's own messages (exercise feedback, explorer
 labels, diagnoses) are the ``masklab`` domain: ``masklab/locales/masklab.pot`` extracted from the
-``_()`` calls in masklab's code, ``masklab/locales/<lang>/LC_MESSAGES/masklab.po`` translated and
+``_()`` calls in masklab's code and from the exercises' data, ``masklab/locales/<lang>/LC_MESSAGES/masklab.po`` translated and
 ``masklab.mo`` compiled, which masklab reads at run time (masklab/_i18n.py).
 
     python scripts/translate_lessons.py extract [NN ...]      # English -> .pot -> merged into each .po
@@ -20,16 +20,19 @@ entry whose cell is gone becomes obsolete (``#~``; ``--prune`` drops those). Ent
 ids, so moving a cell costs nothing and editing one marks just that entry.
 
 ``build`` writes each lesson in :data:`TRANSLATED` from its EXECUTED English notebook: markdown
-from the catalogue, code cells and their outputs copied unchanged (nothing runs twice), and one
-line appended to the first code cell, ``masklab.set_language("<lang>")``, which prints nothing,
-so strict nbval still passes on the copied outputs. Relative links in the markdown are written as
+from the catalogue, code cells copied, and one line appended to the first code cell,
+``masklab.set_language("<lang>")``, which prints nothing. Outputs are copied from the English
+run, except those masklab writes in the chosen language (exercise checks, explorers, diagnoses):
+``build`` runs the translated lesson once to make them, and reuses them until the English code
+and outputs or masklab's compiled messages change (:func:`localize_outputs`), so strict nbval
+passes on the built lesson. Relative links in the markdown are written as
 in the English lesson (relative to lessons/) and re-pointed from lessons/<lang>/: to the
 translated sibling where one is built, else one folder up.
 
 ``check`` (run by tests/test_translations.py in the default test tier) reports every catalogue that
 is incomplete (an empty entry), stale (fuzzy, obsolete, or behind the English notebook or masklab's
 code), or whose translation drops an English code span or uses a term the glossary
-(docs/glossary.<lang>.md) marks wrong; every lesson of :data:`TRANSLATED` without a catalogue or a
+(docs/glossary.<lang>.md) marks wrong, or renames a ``{field}``; every lesson of :data:`TRANSLATED` without a catalogue or a
 built notebook; and every built notebook or compiled catalogue that differs from what ``build``
 would write. docs/translating.md is the translator's guide.
 
@@ -45,10 +48,14 @@ import ast
 import copy
 import datetime
 import difflib
+import functools
 import gettext
+import hashlib
 import io
+import json
 import pathlib
 import re
+import subprocess
 import sys
 
 import nbformat
@@ -81,6 +88,11 @@ SET_LANGUAGE = {
     "zh": 'masklab.set_language("zh")                 # masklab 提示信息的语言（尚未翻译的信息仍显示英文）',
     "ru": 'masklab.set_language("ru")                 # язык сообщений masklab (непереведённые выводятся по-английски)',
 }
+
+# A code cell whose output masklab writes in the chosen language: an exercise check, an explorer,
+# a diagnosis. The build re-runs a translated lesson that has one (see localize_outputs).
+LOCALIZED = re.compile(r"masklab\.check\(|masklab\.diagnose\(|\bdiagnose\(|Explorer\(")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # masklab's code is searched for calls of these (masklab/_i18n.py): _("...") and
 # ngettext("singular", "plural", n); a "# Translators: ..." comment just above reaches the translator.
@@ -363,13 +375,34 @@ def find_messages(package: pathlib.Path) -> list[tuple]:
     return found
 
 
+def data_messages(root: pathlib.Path) -> list[tuple]:
+    """The exercises' texts (data, not ``_()`` calls), as :func:`find_messages` gives its finds.
+
+    They come from ``masklab.exercises.messages()`` of the masklab under ``root``, run in a
+    fresh interpreter so that it is that copy's code (the exercises import only NumPy).
+    An exercise's texts are filed under its lesson's module, with what each one is as the
+    translators' comment. A ``root`` without ``masklab/exercises.py`` has none.
+    """
+    if not (root / "masklab" / "exercises.py").exists():
+        return []
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); from masklab.exercises import messages; "
+            "print(json.dumps(messages()))")
+    run = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=False)
+    if run.returncode:
+        raise ValueError(f"masklab.exercises.messages() failed:\n{run.stderr.strip()}")
+    return [(f"masklab/_exercises/lesson{exercise[:2]}.py", 0, text, None, f"exercise {exercise}: {what}")
+            for exercise, what, text in json.loads(run.stdout)]
+
+
 def message_template(root: pathlib.Path) -> polib.POFile:
-    """The .pot of masklab's messages: every ``_("...")`` / ``ngettext(...)`` in masklab's code."""
-    header = ("masklab's messages (exercise feedback, explorer labels, diagnoses), from the _() calls in its code.\n"
-              "Written by scripts/translate_lessons.py extract; translate in masklab/locales/<lang>/LC_MESSAGES/.")
+    """The .pot of masklab's messages: every ``_("...")`` / ``ngettext(...)`` in masklab's code,
+    then the exercises' texts (:func:`data_messages`)."""
+    header = ("masklab's messages (exercise feedback, explorer labels, diagnoses), from the _() calls in its code\n"
+              "and the exercises' data. Written by scripts/translate_lessons.py extract; translate in\n"
+              "masklab/locales/<lang>/LC_MESSAGES/.")
     template = _new_catalogue(None, "masklab messages", header)
     entries = {}
-    for where, _line, msgid, plural, comment in find_messages(root / "masklab"):
+    for where, _line, msgid, plural, comment in find_messages(root / "masklab") + data_messages(root):
         entry = entries.get(msgid)
         if entry is None:
             entry = entries[msgid] = polib.POEntry(msgid=msgid, msgid_plural=plural or "", msgstr="")
@@ -552,6 +585,111 @@ def build_notebook(english_nb, catalogue: polib.POFile, lang: str, here: str, an
     return nb
 
 
+# -- outputs masklab writes in the lesson's language ------------------------------------------
+
+def _mo_path(root: pathlib.Path, lang: str) -> pathlib.Path:
+    return root / "masklab" / "locales" / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def outputs_key(root: pathlib.Path, english_nb, lang: str) -> str:
+    """What a translated lesson's localized outputs were made from, as a SHA-256 hex digest.
+
+    It covers the English lesson's code cells and outputs (any change there re-runs the lesson),
+    masklab's compiled messages in ``lang`` and the language line of the setup cell; not the
+    markdown, so re-translating a paragraph re-runs nothing.
+    """
+    digest = hashlib.sha256()
+    cells = [(cell.source, cell.get("outputs", [])) for cell in english_nb.cells if cell.cell_type == "code"]
+    digest.update(json.dumps(cells, sort_keys=True).encode())
+    mo = _mo_path(root, lang)
+    digest.update(json.dumps(sorted(_mo_entries(mo.read_bytes()).items()) if mo.exists() else []).encode())
+    digest.update(SET_LANGUAGE[lang].encode())
+    return digest.hexdigest()
+
+
+def needs_localizing(english_nb) -> bool:
+    """Whether a lesson has a cell whose output masklab writes in the chosen language."""
+    return any(cell.cell_type == "code" and (LOCALIZED.search(cell.source) or _has_widget(cell))
+               for cell in english_nb.cells)
+
+
+def _has_widget(cell) -> bool:
+    return any(WIDGET_VIEW in output.get("data", {}) for output in cell.get("outputs", []))
+
+
+def _comparable(outputs) -> list:
+    """Outputs without what differs between two runs of the same code (counts, metadata)."""
+    return [{key: value for key, value in output.items() if key not in ("execution_count", "metadata")}
+            for output in outputs]
+
+
+def _execute(nb, folder: pathlib.Path):
+    """Run ``nb`` as scripts/run_lessons.py does (quiet TensorFlow, widget state stored), in ``folder``."""
+    from nbclient import NotebookClient
+
+    from masklab.environment import quiet_env
+
+    folder.mkdir(parents=True, exist_ok=True)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}},
+                            store_widget_state=True, record_timing=False)
+    with client.setup_kernel(env=quiet_env(PYDEVD_DISABLE_FILE_VALIDATION="1")):
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        client.set_widgets_metadata()
+    return nb
+
+
+def localize_outputs(nb, english_nb, lang: str, key: str, previous=None, run=None) -> bool:
+    """Give the translated lesson ``nb`` the outputs masklab writes in ``lang``; True if it ran.
+
+    Every other output stays the English lesson's, copied. The localized ones are those of the
+    cells whose output differs when the lesson runs in ``lang`` (an exercise check, an explorer,
+    a diagnosis), and of every cell with a widget (its model id is new at each run).
+
+    Where ``previous`` (the built notebook on disk) was made from the same ``key``, its localized
+    outputs are reused and nothing runs. Otherwise ``run`` (a function that executes a notebook
+    and returns it) runs a copy of ``nb``; without ``run`` this raises.
+
+    Raises:
+        ValueError: the outputs are out of date and ``run`` is None, or a cell that writes no
+            masklab message came out different from the English run (the lesson is not
+            deterministic: fix the lesson, not the translation).
+    """
+    stored = (previous.metadata.get("masklab", {}).get("localized_outputs") if previous is not None else None) or {}
+    if stored.get("key") == key:
+        cells = {cell.id: cell for cell in previous.cells}
+        for cell in nb.cells:
+            if cell.id in stored["cells"]:
+                cell.outputs = copy.deepcopy(cells[cell.id].outputs)
+        if "widgets" in previous.metadata:
+            nb.metadata["widgets"] = copy.deepcopy(previous.metadata["widgets"])
+        nb.metadata["masklab"] = {"localized_outputs": copy.deepcopy(stored)}
+        return False
+    if run is None:
+        raise ValueError(f"its outputs in {lang} are out of date: run build (it re-runs the lesson in {lang})")
+    ran = run(copy.deepcopy(nb))
+    english_cells = {cell.id: cell for cell in english_nb.cells}
+    localized = []
+    for cell, done in zip(nb.cells, ran.cells):
+        if cell.cell_type != "code":
+            continue
+        same = _comparable(done.outputs) == _comparable(english_cells[cell.id].outputs)
+        if same and not _has_widget(done):
+            continue
+        if not same and not LOCALIZED.search(cell.source):
+            raise ValueError(f"cell {cell.id!r} writes no masklab message, but its output in {lang} differs from "
+                             "the English run: make the lesson deterministic (scripts/run_lessons.py)")
+        for output in done.outputs:  # the English run's counts, so only the localized text differs
+            if "execution_count" in output:
+                output["execution_count"] = cell.execution_count
+        cell.outputs = done.outputs
+        localized.append(cell.id)
+    if "widgets" in ran.metadata:
+        nb.metadata["widgets"] = ran.metadata["widgets"]
+    nb.metadata["masklab"] = {"localized_outputs": {"key": key, "cells": localized}}
+    return True
+
+
 def render(nb) -> str:
     """The notebook's file text, as nbformat.write saves it."""
     text = nbformat.writes(nb)
@@ -568,11 +706,19 @@ def _anchor_maps(root, lang, translated, lessons) -> dict[str, dict]:
     return maps
 
 
-def _built(root, lang, number, translated, lessons, draft=False, maps=None) -> str:
+def _built(root, lang, number, translated, lessons, draft=False, maps=None, run=None) -> str:
+    """The text of the translated lesson as ``build`` writes it; ``run`` executes it where its
+    localized outputs are out of date (:func:`localize_outputs`), else that raises ValueError."""
     english = lessons[number]
     maps = _anchor_maps(root, lang, translated, lessons) if maps is None else maps
     catalogue = read_catalogue(catalogue_path(root, lang, number))
-    nb = build_notebook(nbformat.read(english, as_version=4), catalogue, lang, english.name, maps, draft)
+    english_nb = nbformat.read(english, as_version=4)
+    nb = build_notebook(english_nb, catalogue, lang, english.name, maps, draft)
+    if not draft and needs_localizing(english_nb):
+        out = built_path(root, lang, english)
+        previous = nbformat.read(out, as_version=4) if out.exists() else None
+        if localize_outputs(nb, english_nb, lang, outputs_key(root, english_nb, lang), previous, run) and run:
+            print(f"ran {_rel(root, out)} in {lang} for its localized outputs")
     return render(nb)
 
 
@@ -589,7 +735,7 @@ def build(root: pathlib.Path = ROOT, translated=None, preview=None, quiet: bool 
     """
     translated = TRANSLATED if translated is None else translated
     lessons = english_lessons(root)
-    written = []
+    written = _compile_messages(root)  # first: the lessons' localized outputs are made with them
     for lang in LANGUAGES:
         numbers = preview if preview else translated.get(lang, [])
         maps = _anchor_maps(root, lang, translated, lessons)
@@ -599,7 +745,9 @@ def build(root: pathlib.Path = ROOT, translated=None, preview=None, quiet: bool 
             if not catalogue_path(root, lang, number).exists():
                 raise SystemExit(f"lesson {number} has no {lang} catalogue: run `extract {number}` first")
             try:
-                text = _built(root, lang, number, translated, lessons, draft=bool(preview), maps=maps)
+                out = built_path(root, lang, lessons[number])
+                text = _built(root, lang, number, translated, lessons, draft=bool(preview), maps=maps,
+                              run=functools.partial(_execute, folder=out.parent))
             except ValueError as error:
                 raise SystemExit(f"{_rel(root, catalogue_path(root, lang, number))}: {error}; "
                                  "`check` lists every entry, `build --preview` drafts the lesson") from None
@@ -611,6 +759,15 @@ def build(root: pathlib.Path = ROOT, translated=None, preview=None, quiet: bool 
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_text(text, encoding="utf-8")
                 written.append(_rel(root, out))
+    if not quiet:
+        for path in written:
+            print("wrote", path)
+    return written
+
+
+def _compile_messages(root: pathlib.Path) -> list[str]:
+    """Compile each masklab.po whose .mo differs; the .mo files written."""
+    written = []
     for lang in LANGUAGES:
         po = root / "masklab" / "locales" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
         if po.exists():
@@ -619,9 +776,6 @@ def build(root: pathlib.Path = ROOT, translated=None, preview=None, quiet: bool 
             if not mo.exists() or _mo_entries(mo.read_bytes()) != _mo_entries(data):
                 mo.write_bytes(data)
                 written.append(_rel(root, mo))
-    if not quiet:
-        for path in written:
-            print("wrote", path)
     return written
 
 
@@ -668,6 +822,17 @@ def _key(entry):
     return entry.msgctxt if entry.msgctxt is not None else ("msgid", entry.msgid)
 
 
+def _fields(text: str) -> set | None:
+    """The ``str.format`` field names in ``text`` (``{answer}``, ``{length:,}`` -> ``answer``, ``length``),
+    or None where it is no valid format string (then it is never formatted, and nothing is checked)."""
+    import string
+
+    try:
+        return {name for _text, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
+
+
 def catalogue_problems(catalogue: polib.POFile, template: polib.POFile, where: str, wrong: dict) -> list[str]:
     """What keeps ``catalogue`` from being complete and in step with ``template`` (the English)."""
     problems = []
@@ -695,6 +860,11 @@ def catalogue_problems(catalogue: polib.POFile, template: polib.POFile, where: s
             for span in dict.fromkeys(spans):
                 if span not in text:
                     problems.append(f"{label}: the translation lacks the code {span[:60]!r} (code stays as in English)")
+            for string in filter(None, strings):  # str.format's fields, exactly as in English
+                fields, english_fields = _fields(string), _fields(entry.msgid)
+                if fields is not None and english_fields is not None and fields != english_fields:
+                    problems.append(f"{label}: the translation's fields {sorted(fields)} are not the English "
+                                    f"{sorted(english_fields)} (keep each {{name}} as it is)")
             for term, pattern in wrong.items():
                 found = pattern.search(text)
                 if found:

@@ -403,3 +403,75 @@ def test_bad_input_is_named():
 
     with pytest.raises(TypeError, match="subclassed"):
         diagnose(Sub(), IDS)
+
+
+# --- The views in the learner's language (masklab._i18n) ----------------------------------------------
+
+class _UpperCatalogue:
+    """A stand-in catalogue that upper-cases every message outside its {fields}, so a text that went
+    through _() or ngettext() shows in capitals and one that did not stays as it was."""
+
+    @staticmethod
+    def _upper(message):
+        return re.sub(r"[^{}]+(?=\{|$)|(?<=\})[^{}]+", lambda m: m.group().upper(), message)
+
+    def gettext(self, message):
+        return self._upper(message)
+
+    def ngettext(self, singular, plural, n):
+        return self._upper(singular if n == 1 else plural)
+
+
+@pytest.fixture
+def english():
+    """English on entry and again on exit, whatever the test chose."""
+    import masklab
+
+    masklab.set_language("en")
+    yield
+    masklab.set_language("en")
+
+
+def _conv_diagnosis(mask_zero=True):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return diagnose(built(conv_classifier, mask_zero=mask_zero), IDS)
+
+
+def test_views_in_english_are_unchanged(english):
+    result = _conv_diagnosis()
+    assert str(result) == (
+        "1 finding (4 layer calls traced):\n"
+        "1. [mask_lost] conv: Conv1D 'conv' received a mask and does not support masking (supports_masking is "
+        "False), so the mask stops there. GlobalMaxPooling1D 'pool' merges the timesteps without reading the mask, "
+        "so the padded timesteps count as data in its output.\n"
+        "    fix: Keep the mask alive past 'conv': use a layer that passes masks on in its place, or none. "
+        "Summarise the timesteps with a layer that reads the mask (GlobalAveragePooling1D, or an LSTM/GRU with "
+        "return_sequences=False) in place of GlobalMaxPooling1D 'pool'.")
+    page = result._repr_html_()
+    assert ">kind</th>" in page and ">needed by</th>" in page and ">what happened</th>" in page
+    assert "padding:2px 0'>1 finding in 4 layer calls</caption>" in page
+    assert str(_conv_diagnosis(False)) == (
+        "no findings: 4 layer calls traced, and every mask reached the layers that use it")
+
+
+def test_views_go_through_the_catalogue(english, monkeypatch):
+    import masklab._i18n
+
+    monkeypatch.setattr(masklab._i18n, "_chosen", ("xx", _UpperCatalogue()))
+    result = _conv_diagnosis()
+    (finding,) = result
+    text = str(result)
+    assert text.startswith("1 FINDING (4 LAYER CALLS TRACED):\n1. [mask_lost] conv: Conv1D 'conv' RECEIVED A MASK")
+    assert "\n    FIX: KEEP THE MASK ALIVE PAST 'conv'" in text
+    # kinds, layer names and class names (fields) stay as they are; the sentences around them are looked up
+    assert finding.kind == "mask_lost" and finding.layer == "conv" and finding.consumer == "pool"
+    assert "GlobalMaxPooling1D 'pool' MERGES THE TIMESTEPS" in finding.what
+    assert finding.fix.endswith("IN PLACE OF GlobalMaxPooling1D 'pool'.")
+    page = result._repr_html_()
+    for heading in ("KIND", "LAYER", "NEEDED BY", "WHAT HAPPENED", "FIX"):
+        assert f">{heading}</th>" in page
+    assert ">1 FINDING IN 4 LAYER CALLS</caption>" in page and "data-kind='mask_lost'" in page
+    healthy = _conv_diagnosis(False)
+    assert str(healthy) == "NO FINDINGS: 4 LAYER CALLS TRACED, AND EVERY MASK REACHED THE LAYERS THAT USE IT"
+    assert "&#10003; NO FINDINGS IN 4 LAYER CALLS: EVERY MASK" in healthy._repr_html_()

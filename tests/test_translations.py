@@ -407,3 +407,120 @@ def test_masklab_messages_cycle(tree, monkeypatch):
     assert "masklab/locales/masklab.pot: behind the _() calls in masklab's code" in _problems(root, NONE)
     tl.extract(root, None, NONE, quiet=True)
     assert "masklab.po: entry 'Right!': stale (fuzzy)" in _problems(root, NONE)
+
+
+# -- outputs masklab writes in the lesson's language -------------------------------------------
+
+def _with_check_cell(root, feedback="[00.1] No answer yet: Predict the mask."):
+    """The tree's English lesson 00 with an exercise cell after the others (a localized output)."""
+    path = root / "lessons" / "00_start_here.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [cell for cell in nb.cells if cell.id != "check"] + [nbformat.v4.new_code_cell(
+        'masklab.check("00.1", None)', id="check", execution_count=3,
+        outputs=[nbformat.v4.new_output("execute_result", data={"text/plain": feedback}, execution_count=3)])]
+    nbformat.write(nb, path)
+
+
+def _fake_runs(monkeypatch, change=None):
+    """Replace the kernel: a run writes the check cell's feedback "in Chinese"; ``change`` edits others."""
+    runs = []
+
+    def run(nb, folder):
+        runs.append(folder.name)
+        for cell in nb.cells:
+            if cell.id == "check":
+                cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "[00.1] 尚未作答：预测掩码。"},
+                                                       execution_count=9)]
+            elif change and cell.id in change:
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=change[cell.id])]
+        return nb
+
+    monkeypatch.setattr(tl, "_execute", run)
+    return runs
+
+
+def test_localized_outputs_come_from_a_run_in_the_language_and_rerun_only_when_their_sources_change(tree, monkeypatch):
+    root, zh = tree, {"zh": ["00"], "ru": ["00"]}
+    _with_check_cell(root)
+    tl.extract(root, ["00"], NONE, quiet=True)
+    _translate(root, "zh", ZH)
+    _translate(root, "ru", RU)
+    runs = _fake_runs(monkeypatch)
+    assert tl.build(root, zh, quiet=True) == ["lessons/zh/00_start_here.ipynb", "lessons/ru/00_start_here.ipynb"]
+    assert runs == ["zh", "ru"]
+    english = nbformat.read(root / "lessons" / "00_start_here.ipynb", as_version=4)
+    built = nbformat.read(root / "lessons" / "zh" / "00_start_here.ipynb", as_version=4)
+    # The check cell's output is the run's (with the English run's count); every other output is copied.
+    assert built.cells[-1].outputs[0]["data"]["text/plain"] == "[00.1] 尚未作答：预测掩码。"
+    assert built.cells[-1].outputs[0]["execution_count"] == 3
+    assert built.cells[3] == english.cells[3]
+    stored = built.metadata["masklab"]["localized_outputs"]
+    assert stored["cells"] == ["check"] and stored["key"] == tl.outputs_key(root, english, "zh")
+    assert tl.check(root, zh) == []
+
+    # A new translation of a paragraph re-runs nothing: the outputs are reused.
+    _translate(root, "zh", {"answer": ZH["answer"].replace("等长", "长度相同")})
+    assert tl.build(root, zh, quiet=True) == ["lessons/zh/00_start_here.ipynb"] and runs == ["zh", "ru"]
+    assert nbformat.read(root / "lessons" / "zh" / "00_start_here.ipynb", as_version=4).cells[-1].outputs == \
+        built.cells[-1].outputs
+
+    # The English outputs change: the built lesson is stale until build runs it again.
+    _with_check_cell(root, feedback="[00.1] No answer yet: Predict the mask, please.")
+    assert ("lessons/zh/00_start_here.ipynb: cannot be built: its outputs in zh are out of date: run build "
+            "(it re-runs the lesson in zh)") in _problems(root, zh)
+    tl.build(root, zh, quiet=True)
+    assert runs == ["zh", "ru", "zh", "ru"] and tl.check(root, zh) == []
+
+
+def test_a_lesson_whose_other_outputs_change_in_another_language_is_refused(tree, monkeypatch):
+    root, zh = tree, {"zh": ["00"], "ru": []}
+    _with_check_cell(root)
+    tl.extract(root, ["00"], NONE, quiet=True)
+    _translate(root, "zh", ZH)
+    _fake_runs(monkeypatch, change={"run": "[[3, 1, 2]]\n"})  # print([[3, 1, 0]]) came out different
+    with pytest.raises(SystemExit, match="cell 'run' writes no masklab message, but its output in zh differs"):
+        tl.build(root, zh, quiet=True)
+
+
+def test_check_refuses_a_translation_that_renames_a_format_field(tree, monkeypatch):
+    root = tree
+    (root / "masklab").mkdir()
+    (root / "masklab" / "feedback.py").write_text(
+        "from masklab._i18n import _\n\nwrong = _(\"{answer} is not it.\")\n")
+    tl.extract(root, None, NONE, quiet=True)
+    for lang, text in (("zh", "{答案} 不对。"), ("ru", "{answer} — не то.")):
+        path = root / "masklab" / "locales" / lang / "LC_MESSAGES" / "masklab.po"
+        catalogue = tl.read_catalogue(path)
+        catalogue.find("{answer} is not it.").msgstr = text
+        tl.write_catalogue(path, catalogue)
+    tl.build(root, NONE, quiet=True)
+    assert _problems(root, NONE) == ("masklab/locales/zh/LC_MESSAGES/masklab.po: entry '{answer} is not it.': the "
+                                     "translation's fields ['答案'] are not the English ['answer'] (keep each {name} "
+                                     "as it is)")
+
+
+def test_the_exercises_texts_are_in_masklabs_catalogue_with_what_each_is():
+    template = tl.message_template(ROOT)
+    question = masklab.exercises.EXERCISES["03.1"].question
+    entry = template.find(question)
+    assert entry is not None and entry.occurrences == [("masklab/_exercises/lesson03.py", "")]
+    assert entry.comment == "exercise 03.1: question"
+    wrong = masklab.exercises.EXERCISES["03.1"].answer.wrong["destroys"]
+    assert template.find(wrong).comment == "exercise 03.1: feedback on the answer 'destroys'"
+
+
+@pytest.mark.parametrize("lang", tl.LANGUAGES)
+def test_masklab_check_answers_in_the_chosen_language(lang):
+    english = {exercise: repr(masklab.check(exercise, None)) for exercise in ("03.1", "05.2")}
+    wrong = repr(masklab.check("03.2", True))
+    masklab.set_language(lang)
+    for exercise, text in english.items():
+        translated = repr(masklab.check(exercise, None))
+        assert translated.startswith(f"[{exercise}] ") and translated != text
+        assert not re.search(r"\bHint\b|No answer yet", translated)
+    assert repr(masklab.check("03.2", True)) != wrong
+    # An answer of the wrong form is refused in the language, naming the options learners type in English.
+    refused = repr(masklab.check("03.1", "sometimes"))
+    assert "'consumes'" in refused and "answer one of" not in refused
+    masklab.set_language("en")
+    assert repr(masklab.check("03.1", None)) == english["03.1"]

@@ -1,4 +1,5 @@
 import random
+import re
 import warnings
 
 import ipywidgets as widgets
@@ -6,9 +7,13 @@ import keras
 import numpy as np
 import pytest
 
+import masklab
+import masklab._i18n
 from masklab.datasets import japanese_vowels
+from masklab.display import TEXT, mask_to_html
 from masklab.widgets import (
     AttentionMaskExplorer,
+    EmbeddingMaskExplorer,
     LossExplorer,
     PaddingExplorer,
     PropagationExplorer,
@@ -424,3 +429,74 @@ def test_loss_explorer_ignore_class_starts_set_and_is_refused_for_other_losses()
         LossExplorer(np.zeros((1, 2, 1)), np.ones((1, 2, 1)), ignore_class=-1)
     with pytest.raises(TypeError, match="ignore_class must be None or an integer class id"):
         LossExplorer([[1, 0, 0]], y_pred, loss="sparse_categorical_crossentropy", ignore_class="pad")
+
+
+# -- the explorers' words go through masklab._i18n ----------------------------------------------
+
+class _Capitals:
+    """A stand-in catalogue: every message in capitals, but for its {fields}, HTML tags and entities."""
+
+    _KEEP = re.compile(r"(\{[^{}]*\}|<[^<>]*>|&#?\w+;)")
+
+    def gettext(self, message):
+        return "".join(part if self._KEEP.fullmatch(part) else part.upper() for part in self._KEEP.split(message))
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+
+@pytest.fixture
+def capitals(monkeypatch):
+    monkeypatch.setattr(masklab._i18n, "_chosen", ("xx", _Capitals()))
+    yield
+    masklab.set_language("en")
+
+
+def test_padding_summary_and_static_note_are_unchanged_in_english():
+    explorer = PaddingExplorer([[3, 1, 4, 1, 5], [9, 2]], maxlen=3)
+    assert explorer.summary.value == (
+        f'<div style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;color:{TEXT}">'
+        f"<div><b>mask</b> (solid = real timestep, hatched = padding){mask_to_html(explorer.batch.mask)}</div>"
+        "<div><b>lengths</b>: [3, 2]<br><b>padding</b>: 17% of cells<br><b>truncated rows</b>: 1</div></div>")
+    assert ("<b>PaddingExplorer</b>: padding=&#x27;pre&#x27;, truncating=&#x27;pre&#x27;, maxlen=3, value=0 "
+            "<i>(a static copy: run the cell to use the controls)</i></p>") in explorer._repr_mimebundle_()["text/html"]
+
+
+def test_explorer_labels_go_through_the_catalogue(capitals):
+    padding = PaddingExplorer([[3, 1, 4, 1, 5], [9, 2]], maxlen=3)
+    assert "<b>MASK</b> (SOLID = REAL TIMESTEP, HATCHED = PADDING)" in padding.summary.value
+    assert "<b>PADDING</b>: 17% OF CELLS<br><b>TRUNCATED ROWS</b>: 1" in padding.summary.value
+    assert padding.maxlen.description == "maxlen"  # Keras' argument names stay as they are
+    bundle = padding._repr_mimebundle_()
+    assert "<i>(A STATIC COPY: RUN THE CELL TO USE THE CONTROLS)</i>" in bundle["text/html"]
+    assert bundle["text/plain"] == "PaddingExplorer(padding='pre', truncating='pre', maxlen=3, value=0)"
+
+    propagation = PropagationExplorer(["LSTM"])
+    assert propagation.add.description == "ADD A LAYER" and propagation.suggestions[0].tooltip.startswith("ADD ")
+    propagation.stack.value = ["LSTM", "LSTM"]
+    assert propagation.error.startswith("THIS STACK CANNOT BE BUILT: LAYER 2 (LSTM) CANNOT TAKE THE OUTPUT OF "
+                                        "LAYER 1 (LSTM), SHAPE (2, 3): expected ndim=3")  # Keras' reason as is
+    assert "<b>&#10006; THIS STACK CANNOT BE BUILT:</b>" in propagation.view.value
+
+    loss = LossExplorer(np.zeros((1, 3, 1)), np.ones((1, 3, 1)))
+    loss.toggles[0][2].value = False
+    loss.reduction.value = "mean"
+    assert loss.children[1].children[0].value == "SAMPLE 0 KEEPS"
+    assert "(AGREE)" in loss.view.value and "KEPT TIMESTEPS: 2 OF 3" in loss.view.value
+    assert "'sum_over_batch_size' GIVES THE SAME VALUE: BOTH DIVIDE THE KEPT SUM 2.0000 BY 2." in loss.view.value
+
+    attention = AttentionMaskExplorer(4, key_length=2)
+    assert attention.query_length.description == "QUERY LENGTH" and attention.causal.description == "use_causal_mask"
+    assert "<b>MULTIHEADATTENTION WEIGHTS</b>, HEAD 0" in attention.view.value
+    assert "EVERY MASKED KEY GOT WEIGHT 0; PADDED QUERY ROWS: 0" in attention.view.value
+
+    embedding = EmbeddingMaskExplorer("1 0 2 0")
+    assert embedding.ids.description == "IDS" and embedding.use_mask.description == "THE LSTM GETS THE MASK"
+    question = "FITS THE CUDNN KERNEL'S MASK RULE (TENSORFLOW ON A GPU, NOT RUN HERE)?"
+    assert f"{question} NO: " in embedding.view.value  # then masklab.masks' reason
+    embedding.ids.value = "1 2 0 0"
+    assert f"{question} YES</p>" in embedding.view.value
+    embedding.ids.value = "3 0 9"
+    assert embedding.message.value.endswith(  # the error is Python's message, in English
+        "<b>&#10006; NOT USED:</b> id 9 is out of range: ids must be from 0 (padding) to 5 (input_dim=6), "
+        "got &#x27;3 0 9&#x27;. SHOWING THE LAST GOOD IDS.</p>")

@@ -2,6 +2,8 @@ import re
 
 import pytest
 
+import masklab
+import masklab._i18n
 from masklab.display import accuracy_curves_to_html
 from masklab.experiments import RunResult
 from masklab.widgets import CapstoneExplorer
@@ -127,3 +129,29 @@ def test_a_slider_change_calls_no_model(monkeypatch):
         explorer.maxlen.value = n
     assert explorer.maxlen.value == 100
 
+
+
+class _Capitals:
+    """A stand-in catalogue: every message in capitals, but for its {fields}."""
+
+    def gettext(self, message):
+        return "".join(part if part.startswith("{") else part.upper() for part in re.split(r"(\{[^{}]*\})", message))
+
+
+def test_from_runs_shows_its_labels_in_the_chosen_language_and_keeps_english_keys(monkeypatch):
+    runs = [_run(p, m, CURVES[f"{p}, {'mask' if m else 'no mask'}"]) for p in ("post", "pre") for m in (True, False)]
+    english = CapstoneExplorer.from_runs(runs).view.value
+    assert "<title>post, no mask: 68.1% at 100 frames</title>" in english
+    assert "<b>test accuracy against test padding length</b>" in english
+    monkeypatch.setattr(masklab._i18n, "_chosen", ("xx", _Capitals()))
+    try:
+        explorer = CapstoneExplorer.from_runs(runs)
+        assert explorer.maxlen.description == "TEST PADDING"
+        assert "<b>TEST ACCURACY AGAINST TEST PADDING LENGTH</b>" in explorer.view.value
+        # The chart's own words are masklab.display's; the labels are the explorer's ('post' is Keras' value).
+        assert "<title>post, NO MASK: 68.1%" in explorer.view.value and "post, no mask" not in explorer.view.value
+        assert list(explorer.at) == ["post, mask", "pre, mask", "post, no mask", "pre, no mask"]  # keys stay
+        explorer.maxlen.value = 60
+        assert "<title>pre, MASK: 97.8%" in explorer.view.value
+    finally:
+        masklab.set_language("en")

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from masklab._i18n import _
 from masklab._validate import first_line, show
 from masklab.exercises import Exercise, Number, Run
 from masklab.masks import attach_mask, get_mask
@@ -14,11 +15,13 @@ def _zero_masked_layer(answer):
     import keras
 
     if not (isinstance(answer, type) and issubclass(answer, keras.layers.Layer)):
-        return False, f"answer with your layer CLASS (a keras.layers.Layer subclass, not an instance), got {show(answer)}"
+        return False, (_("answer with your layer CLASS (a keras.layers.Layer subclass, not an instance), got {answer}")
+                       .format(answer=show(answer)))
     try:
         layer = answer()
     except Exception as error:  # noqa: BLE001 - any learner error becomes advice
-        return False, f"{answer.__name__}() could not be created without arguments: {first_line(error)}"
+        return False, _("{cls}() could not be created without arguments: {error}").format(
+            cls=answer.__name__, error=first_line(error))
     rng = np.random.default_rng(0)
     values = rng.uniform(1.0, 2.0, size=(2, 4, 3)).astype("float32")
     mask = np.array([[True, True, False, False], [True, True, True, False]])
@@ -29,18 +32,18 @@ def _zero_masked_layer(answer):
             out = layer(attach_mask(values, mask))
         result = np.asarray(out)
     except Exception as error:  # noqa: BLE001
-        return False, (f"calling your layer on a masked (2, 4, 3) tensor raised {type(error).__name__}: "
-                       f"{first_line(error)}")
+        return False, _("calling your layer on a masked (2, 4, 3) tensor raised {error_type}: {error}").format(
+            error_type=type(error).__name__, error=first_line(error))
     if result.shape != values.shape:
-        return False, f"the output must keep the input's shape (2, 4, 3), got {result.shape}"
+        return False, _("the output must keep the input's shape (2, 4, 3), got {shape}").format(shape=result.shape)
     if not np.allclose(result[mask], values[mask]):
-        return False, "kept timesteps must come out unchanged; only masked ones become 0."
+        return False, _("kept timesteps must come out unchanged; only masked ones become 0.")
     if not np.allclose(result[~mask], 0.0):
-        return False, ("masked timesteps are not 0: accept `mask=None` in call() and multiply by it, e.g. "
-                       "inputs * ops.expand_dims(ops.cast(mask, inputs.dtype), -1).")
+        return False, _("masked timesteps are not 0: accept `mask=None` in call() and multiply by it, e.g. "
+                        "inputs * ops.expand_dims(ops.cast(mask, inputs.dtype), -1).")
     if get_mask(out) is None or not (get_mask(out) == mask).all():
-        return False, "the values are right, but the mask is lost: set self.supports_masking = True in __init__."
-    return True, "masked steps are 0, kept steps unchanged, and the mask is passed on."
+        return False, _("the values are right, but the mask is lost: set self.supports_masking = True in __init__.")
+    return True, _("masked steps are 0, kept steps unchanged, and the mask is passed on.")
 
 EXERCISES = [
     Exercise("04.1", "Write a layer class that sets masked timesteps to 0 and passes the mask on.",

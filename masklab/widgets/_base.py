@@ -6,6 +6,7 @@ import html
 
 import ipywidgets as widgets
 
+from masklab._i18n import _
 from masklab.display import TEXT
 
 
@@ -36,11 +37,15 @@ class _Explorer(widgets.VBox):
 
     def _static_html(self) -> str:
         """The explorer's current state as static HTML (str): its settings and its current view."""
+        # The class name and the settings (the text/plain repr's) stay as code; only the note is translated.
         controls = html.escape(self._controls_text())
+        # Translators: a note after the explorer's settings, in a snapshot of it shown where its controls
+        # cannot run (a notebook not yet run, GitHub); "the cell" is the notebook cell that made the explorer.
+        note = _("(a static copy: run the cell to use the controls)")
         return (
             f'<div class="masklab-explorer masklab-static masklab-static-{self._kind}" style="color:{TEXT}">'
             f'<p style="margin:2px 0"><b>{type(self).__name__}</b>: {controls} '
-            "<i>(a static copy: run the cell to use the controls)</i></p>"
+            f"<i>{note}</i></p>"
             f"{self._view_html()}</div>"
         )
 

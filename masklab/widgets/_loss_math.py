@@ -7,6 +7,8 @@ and ``denominator``), so they can be read and tested without building a widget.
 
 from __future__ import annotations
 
+from masklab._i18n import _
+
 
 def agrees(masklab_value: float, keras_value: float) -> bool:
     """True when masklab's and Keras' losses agree to float32 precision.
@@ -47,8 +49,15 @@ def same_value_reason(mine, other) -> str:
     '2.0000 / 2 and 1.0000 / 1 happen to be equal'
     """
     if other.denominator == mine.denominator:
-        return f"both divide the kept sum {mine.numerator:.4f} by {mine.denominator:g}"
+        # Translators: why two loss reductions give the same value; "the kept sum" is the sum of the losses
+        # of the timesteps the mask keeps (the fraction's numerator), {denominator} what it is divided by.
+        return _("both divide the kept sum {numerator} by {denominator}").format(
+            numerator=f"{mine.numerator:.4f}", denominator=f"{mine.denominator:g}")
     if mine.numerator == 0:
-        return "the kept sum is 0"
-    return (f"{mine.numerator:.4f} / {mine.denominator:g} and {other.numerator:.4f} / {other.denominator:g} "
-            "happen to be equal")
+        # Translators: why two loss reductions give the same value (0): the losses the mask keeps sum to 0.
+        return _("the kept sum is 0")
+    # Translators: why two loss reductions give the same value: two fractions (numerator / denominator) that
+    # are equal by chance.
+    return _("{numerator} / {denominator} and {other_numerator} / {other_denominator} happen to be equal").format(
+        numerator=f"{mine.numerator:.4f}", denominator=f"{mine.denominator:g}",
+        other_numerator=f"{other.numerator:.4f}", other_denominator=f"{other.denominator:g}")

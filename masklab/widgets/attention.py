@@ -7,6 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from masklab import _validate
+from masklab._i18n import _
 from masklab._random import isolated_seed
 from masklab.display import TEXT, attention_to_html
 from masklab.masks import attach_mask, attention_mask
@@ -83,9 +84,14 @@ class AttentionMaskExplorer(_Explorer):
             self._layer.build(self._query.shape, self._value.shape)
         style = {"description_width": "90px"}
         self.query_length = widgets.IntSlider(value=lengths["query_length"], min=1, max=steps,
-                                              description="query length", style=style)
+                                              # Translators: a slider: the real (unpadded) length of the query
+                                              # sequence of an attention layer.
+                                              description=_("query length"), style=style)
         self.key_length = widgets.IntSlider(value=lengths["key_length"], min=1, max=steps,
-                                            description="key length", style=style)
+                                            # Translators: a slider: the real (unpadded) length of the key/value
+                                            # sequence of an attention layer.
+                                            description=_("key length"), style=style)
+        # Named after MultiHeadAttention's argument: code, not translated.
         self.causal = widgets.Checkbox(value=causal, description="use_causal_mask", indent=False)
         self.view = widgets.HTML()
         for control in (self.query_length, self.key_length, self.causal):
@@ -98,20 +104,34 @@ class AttentionMaskExplorer(_Explorer):
         query_mask = (steps < self.query_length.value)[None]
         key_mask = (steps < self.key_length.value)[None]
         self.mask = attention_mask(query_mask, key_mask, causal=self.causal.value)[0]
-        _, scores = self._layer(attach_mask(self._query, query_mask), attach_mask(self._value, key_mask),
-                                use_causal_mask=self.causal.value, return_attention_scores=True)
+        _output, scores = self._layer(attach_mask(self._query, query_mask), attach_mask(self._value, key_mask),
+                                      use_causal_mask=self.causal.value, return_attention_scores=True)
         self.weights = np.asarray(scores)[0, 0]
         self.agree = bool((self.weights[~self.mask] == 0).all())
-        verdict = "every masked key got weight 0" if self.agree else "&#10007; A MASKED KEY GOT WEIGHT"
+        if self.agree:
+            # Translators: the check under the grids: every key the mask forbids got attention weight 0.
+            verdict = _("every masked key got weight 0")
+        else:
+            # Translators: the check under the grids failed (a bug): a forbidden key got a weight; capitals for
+            # emphasis.
+            verdict = f"&#10007; {_('A MASKED KEY GOT WEIGHT')}"
+        # Translators: the legend of the mask grid: blue cells may attend, hatched cells are masked.
+        legend = _("(blue = may attend, hatched = masked)")
+        # Translators: the heading of the weights grid; MultiHeadAttention is Keras' layer (code); keep the <b>
+        # tags. {head} is the head's number.
+        weights_heading = _("<b>MultiHeadAttention weights</b>, head {head}").format(head=0)
+        # Translators: {verdict} is the check above ("every masked key got weight 0"); {count} the number of padded
+        # query rows. Keep the <code> tags and the code inside them.
+        note = _("{verdict}; padded query rows: {count}, all weights 0 (on the path that returns weights, "
+                 "<code>return_attention_scores=True</code>; a call without it and without dropout runs "
+                 "<code>ops.dot_product_attention</code>, whose output at a padded query row differs)").format(
+            verdict=verdict, count=int((~query_mask).sum()))
         self.view.value = (
             f'<div style="display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start;color:{TEXT}">'
-            f"<div><b>masklab.attention_mask</b> (blue = may attend, hatched = masked)"
+            f"<div><b>masklab.attention_mask</b> {legend}"
             f"{attention_to_html(self.mask)}</div>"
-            f"<div><b>MultiHeadAttention weights</b>, head 0{attention_to_html(self.mask, self.weights)}</div></div>"
-            f"<p style='color:{TEXT}'>{verdict}; padded query rows: {int((~query_mask).sum())}, all weights 0 "
-            "(on the path that returns weights, <code>return_attention_scores=True</code>; a call without it and "
-            "without dropout runs <code>ops.dot_product_attention</code>, whose output at a padded query row "
-            "differs)</p>"
+            f"<div>{weights_heading}{attention_to_html(self.mask, self.weights)}</div></div>"
+            f"<p style='color:{TEXT}'>{note}</p>"
         )
 
     def _controls_text(self):

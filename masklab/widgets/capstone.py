@@ -6,12 +6,25 @@ import ipywidgets as widgets
 import numpy as np
 
 from masklab import _validate
+from masklab._i18n import _
 from masklab.display import accuracy_curves_to_html
 from masklab.widgets._base import _Explorer
 
 
 def _run_label(padding: str, masking: bool) -> str:
+    """A run's label, the key of its curve (str, always English: code may index the dicts by it)."""
     return f"{padding}, {'mask' if masking else 'no mask'}"
+
+
+def _run_label_shown(padding: str, masking: bool) -> str:
+    """A run's label as the chart and the table show it (str, in the chosen language)."""
+    if masking:
+        # Translators: a model's label in lesson 07's chart: {padding} is 'pre' or 'post' (Keras' padding=
+        # value, code), trained with the mask.
+        return _("{padding}, mask").format(padding=padding)
+    # Translators: a model's label in lesson 07's chart: {padding} is 'pre' or 'post' (Keras' padding= value,
+    # code), trained without a mask.
+    return _("{padding}, no mask").format(padding=padding)
 
 
 class CapstoneExplorer(_Explorer):
@@ -71,7 +84,10 @@ class CapstoneExplorer(_Explorer):
         self.accuracies = {label: np.asarray(values, dtype=float) for label, values in accuracies.items()}
         self.trained_maxlen = self.maxlens[0] if trained_maxlen is None else int(trained_maxlen)
         self._baseline = None if baseline is None else float(baseline)
-        self.maxlen = widgets.SelectionSlider(options=list(self.maxlens), description="test padding",
+        self._shown = {}  # label -> the label the view shows, where from_runs translates it
+        self.maxlen = widgets.SelectionSlider(options=list(self.maxlens),
+                                              # Translators: a slider: how long the test set is padded (frames).
+                                              description=_("test padding"),
                                               value=self.maxlens[-1] if maxlen is None else int(maxlen),
                                               continuous_update=True, style={"description_width": "90px"},
                                               layout=widgets.Layout(width="520px"))
@@ -114,7 +130,12 @@ class CapstoneExplorer(_Explorer):
                                  f"..., test_maxlens=TEST_MAXLENS)); got {list(r.test_maxlens)} and {list(maxlens)}")
         ordered = sorted(results, key=lambda r: (not r.masking, r.padding != "post"))
         accuracies = {_run_label(r.padding, r.masking): r.test_accuracies for r in ordered}
-        return cls(maxlens, accuracies, trained_maxlen=MAXLEN, baseline=baseline, maxlen=maxlen)
+        explorer = cls(maxlens, accuracies, trained_maxlen=MAXLEN, baseline=baseline, maxlen=maxlen)
+        shown = {_run_label(r.padding, r.masking): _run_label_shown(r.padding, r.masking) for r in ordered}
+        if shown != {label: label for label in shown}:  # another language than English: redraw
+            explorer._shown = shown
+            explorer._render()
+        return explorer
 
     @property
     def at(self) -> dict:
@@ -127,9 +148,12 @@ class CapstoneExplorer(_Explorer):
         return {label: float(values[i] - values[ref]) for label, values in self.accuracies.items()}
 
     def _render(self, change=None):
-        self.view.value = accuracy_curves_to_html(self.maxlens, self.accuracies, at=self.maxlen.value,
+        accuracies = {self._shown.get(label, label): values for label, values in self.accuracies.items()}
+        self.view.value = accuracy_curves_to_html(self.maxlens, accuracies, at=self.maxlen.value,
                                                   reference=self.trained_maxlen, baseline=self._baseline,
-                                                  title="test accuracy against test padding length")
+                                                  # Translators: the title of lesson 07's chart of each model's
+                                                  # accuracy at each padding length of the test set.
+                                                  title=_("test accuracy against test padding length"))
 
     def _controls_text(self):
         return f"maxlen={self.maxlen.value}"

@@ -9,6 +9,7 @@ import warnings
 import ipywidgets as widgets
 import numpy as np
 
+from masklab._i18n import _
 from masklab._random import isolated_seed
 from masklab._validate import show
 from masklab.display import TEXT, embedding_steps_to_html
@@ -157,19 +158,28 @@ class EmbeddingMaskExplorer(_Explorer):
         self.embeddings = np.asarray(self._embedding.embeddings.numpy(), dtype="float32")
         self.error = None
         text = ids if isinstance(ids, str) else " ".join(str(i) for i in first.tolist())
-        self.ids = widgets.Text(value=text, description="ids", continuous_update=False,
-                                placeholder="e.g. 3 1 0 0", style={"description_width": "40px"},
+        # Translators: the label of the box where the learner types token ids (whole numbers); also the
+        # first step of the model diagram "ids → Embedding(...) → LSTM(...)".
+        ids_label = _("ids")
+        self.ids = widgets.Text(value=text, description=ids_label, continuous_update=False,
+                                # Translators: the example shown in the empty ids box; keep the numbers.
+                                placeholder=_("e.g. 3 1 0 0"), style={"description_width": "40px"},
                                 layout=widgets.Layout(width="320px"))
-        self.use_mask = widgets.Checkbox(value=True, description="the LSTM gets the mask", indent=False)
+        # Translators: a checkbox, and the title of the steps table when it is checked: the LSTM layer is
+        # given the mask that Embedding(mask_zero=True) attached.
+        self.use_mask = widgets.Checkbox(value=True, description=_("the LSTM gets the mask"), indent=False)
         self.message = widgets.HTML()
         self.view = widgets.HTML()
         self._compute(first)
         self.ids.observe(self._on_ids, names="value")
         self.use_mask.observe(self._on_mask, names="value")
-        help_text = widgets.HTML(
-            f"<div style='{_NOTE}'>ids &rarr; Embedding({self._input_dim}, {output_dim}, mask_zero=True) &rarr; "
-            f"LSTM({units}, return_sequences=True). Type ids from 0 (padding) to {self._input_dim - 1}, "
-            f"separated by spaces or commas (at most {self.MAX_STEPS}), and press Enter.</div>")
+        # The model diagram is code (Keras' layers and arguments), but for its first word.
+        diagram = (f"{ids_label} &rarr; Embedding({self._input_dim}, {output_dim}, mask_zero=True) &rarr; "
+                   f"LSTM({units}, return_sequences=True).")
+        # Translators: how to use the ids box; id 0 is the padding id; "Enter" is the key.
+        how = _("Type ids from 0 (padding) to {max_id}, separated by spaces or commas (at most {max_steps}), "
+                "and press Enter.").format(max_id=self._input_dim - 1, max_steps=self.MAX_STEPS)
+        help_text = widgets.HTML(f"<div style='{_NOTE}'>{diagram} {how}</div>")
         super().__init__([
             help_text,
             widgets.HBox([self.ids, self.use_mask], layout=widgets.Layout(flex_flow="row wrap",
@@ -200,8 +210,11 @@ class EmbeddingMaskExplorer(_Explorer):
             sequence = parse_ids(self.ids.value, self._input_dim, self.MAX_STEPS)
         except (ValueError, TypeError) as problem:
             self.error = str(problem)
-            self.message.value = (f"<p role='alert' style='{_PROBLEM}'><b>&#10006; not used:</b> "
-                                  f"{html.escape(self.error)}. Showing the last good ids.</p>")
+            # Translators: shown when the typed ids are refused; {error} is why (an English error message);
+            # keep the HTML tags and the cross mark &#10006;.
+            refused = _("<b>&#10006; not used:</b> {error}. Showing the last good ids.").format(
+                error=html.escape(self.error))
+            self.message.value = f"<p role='alert' style='{_PROBLEM}'>{refused}</p>"
             return
         self.error = None
         self.message.value = ""
@@ -211,14 +224,28 @@ class EmbeddingMaskExplorer(_Explorer):
         self._compute(self.sequence)
 
     def _render(self):
-        title = ("the LSTM gets the mask" if self.use_mask.value
-                 else "the LSTM gets the same vectors without a mask: padded steps are computed")
-        cudnn = "yes" if self.cudnn else str(self.cudnn).replace("cuDNN would reject this mask: ", "no: ")
+        if self.use_mask.value:
+            title = _("the LSTM gets the mask")
+        else:
+            # Translators: the title of the steps table when the LSTM is given the Embedding's output as a plain
+            # array, which carries no mask, so it computes the padded steps too.
+            title = _("the LSTM gets the same vectors without a mask: padded steps are computed")
+        if self.cudnn:
+            # Translators: the answer to "Fits the cuDNN kernel's mask rule ...?".
+            cudnn = _("yes")
+        else:
+            # The reason is masklab.masks.CudnnMaskCheck's text, less its opening words.
+            reason = str(self.cudnn)
+            reason = reason.removeprefix("cuDNN would reject this mask: ")
+            # Translators: the answer to "Fits the cuDNN kernel's mask rule ...?", then why not.
+            cudnn = _("no: {reason}").format(reason=reason)
+        # Translators: a question whose answer (yes, or no and why) follows it; cuDNN is NVIDIA's library of
+        # GPU kernels, which TensorFlow uses for an LSTM on a GPU.
+        question = _("Fits the cuDNN kernel's mask rule (TensorFlow on a GPU, not run here)?")
         self.view.value = (
             embedding_steps_to_html(self.sequence, self.rows, self.mask, self.outputs, carried=self.carried,
                                     embeddings=self.embeddings, title=title)
-            + f"<p style='{_NOTE}'>Fits the cuDNN kernel's mask rule (TensorFlow on a GPU, not run here)? "
-            f"{html.escape(cudnn)}</p>")
+            + f"<p style='{_NOTE}'>{question} {html.escape(cudnn)}</p>")
 
     def _controls_text(self):
         return f"ids={' '.join(str(i) for i in self.sequence.tolist())!r}, use_mask={self.use_mask.value}"

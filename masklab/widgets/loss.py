@@ -8,6 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from masklab import _validate
+from masklab._i18n import _, ngettext
 from masklab.display import TEXT, loss_to_html
 from masklab.losses import explain_masked_loss, keras_loss
 from masklab.masks import attach_mask
@@ -138,6 +139,8 @@ class LossExplorer(_Explorer):
         keras_loss(loss, ignore_class=ignore_class)
         explain_masked_loss(self._y_true, self._y_pred, initial, loss, self._sample_weight,
                             ignore_class=ignore_class)
+        # The menus are named after the Keras arguments they set (reduction=, ignore_class=), and the checkboxes
+        # t0, t1, ... after the timesteps: code, not translated.
         self.reduction = widgets.Dropdown(options=list(self.REDUCTIONS), value="sum_over_batch_size",
                                           description="reduction")
         self.ignore_class = None
@@ -152,7 +155,10 @@ class LossExplorer(_Explorer):
             for i in range(batch)
         ]
         self.view = widgets.HTML()
-        rows = [widgets.HBox([widgets.Label(f"sample {i} keeps", layout=widgets.Layout(width="120px")), *row],
+        # Translators: the label before a row of checkboxes t0, t1, ...: the timesteps of sample {index} (0, 1,
+        # ...) that the mask keeps (checked = kept).
+        keeps = _("sample {index} keeps")
+        rows = [widgets.HBox([widgets.Label(keeps.format(index=i), layout=widgets.Layout(width="120px")), *row],
                              layout=widgets.Layout(flex_flow="row wrap"))
                 for i, row in enumerate(self.toggles)]
         menus = [self.reduction] if self.ignore_class is None else [self.reduction, self.ignore_class]
@@ -189,7 +195,10 @@ class LossExplorer(_Explorer):
             e = self._explain(mask, other)
             if agrees(e.value, mine.value):
                 same_as.append(other)
-                why.append(f"{other!r} gives the same value: {same_value_reason(mine, e)}.")
+                # Translators: {reduction} is a Keras reduction's name in quotes (e.g. 'sum', code), {reason} why
+                # (a clause such as "both divide the kept sum 5.0000 by 2").
+                why.append(_("{reduction} gives the same value: {reason}.").format(
+                    reduction=repr(other), reason=same_value_reason(mine, e)))
         return same_as, " ".join(why)
 
     def _update(self, change=None):
@@ -204,13 +213,21 @@ class LossExplorer(_Explorer):
         self.keras_value = self._keras_loss(mask, reduction)
         self.agree = agrees(self.explanation.value, self.keras_value)
         self.same_as, note = self._same_value(mask, reduction)
-        verdict = "agree" if self.agree else "&#10007; DISAGREE"
+        if self.agree:
+            # Translators: in parentheses after masklab's and Keras' loss values: the two agree.
+            verdict = _("agree")
+        else:
+            # Translators: in parentheses after masklab's and Keras' loss values when they differ (a bug);
+            # capitals for emphasis.
+            verdict = f"&#10007; {_('DISAGREE')}"
+        # Translators: {kept} is how many timesteps the mask keeps, e.g. "5 of 8".
+        kept = _("kept timesteps: {kept}").format(kept=self._kept_text(mask))
         self.view.value = (
             f"<div style='color:{TEXT}'>"
             f"<p style='margin:2px 0'>masklab: <b>{self.explanation.numerator:.4f} / "
             f"{self.explanation.denominator:g} = {self.explanation.value:.4f}</b> &nbsp; Keras: "
             f"<b>{self.keras_value:.4f}</b> &nbsp; ({verdict})</p>"
-            f"<p style='margin:2px 0'>kept timesteps: {self._kept_text(mask)}"
+            f"<p style='margin:2px 0'>{kept}"
             f"{' &nbsp; ' + html.escape(note, quote=False) if note else ''}</p>"
             f"{loss_to_html(self.explanation, y_true=self._y_true, y_pred=self._y_pred, headline=False)}</div>"
         )
@@ -219,20 +236,25 @@ class LossExplorer(_Explorer):
         """Show why the current ignore_class cannot be computed (a label outside [0, classes) still counts)."""
         self.problem = str(error)
         self.explanation, self.keras_value, self.agree, self.same_as = None, float("nan"), False, []
-        self.view.value = (
-            f"<div style='color:{TEXT}'><p style='margin:2px 0'>&#10007; No loss with "
-            f"ignore_class={self._ignored_id!r}: {html.escape(self.problem, quote=False)}. A label outside the "
-            "classes must be the ignored id; pick it in the ignore_class menu.</p></div>"
-        )
+        # Translators: ignore_class (Keras' argument and the menu's name) is code; {ignored} the chosen class id
+        # (or None), {problem} why no loss can be computed (an English error message).
+        refused = _("No loss with ignore_class={ignored}: {problem}. A label outside the classes must be the "
+                    "ignored id; pick it in the ignore_class menu.").format(
+            ignored=repr(self._ignored_id), problem=html.escape(self.problem, quote=False))
+        self.view.value = f"<div style='color:{TEXT}'><p style='margin:2px 0'>&#10007; {refused}</p></div>"
 
     def _kept_text(self, mask):
         """'5 of 8', or with ignore_class '4 of 8 (1 more left out by ignore_class=-1)'."""
         ignored = self.explanation.ignored
         if ignored is None:
-            return f"{int(mask.sum())} of {mask.size}"
+            # Translators: how many timesteps the mask keeps, out of all, e.g. "5 of 8".
+            return _("{kept} of {total}").format(kept=int(mask.sum()), total=mask.size)
         extra = int((mask & ignored).sum())
-        return (f"{int((mask & ~ignored).sum())} of {mask.size} ({extra} more left out by "
-                f"ignore_class={self._ignored_id})")
+        # Translators: how many timesteps are kept, out of all, then how many more of those the mask keeps
+        # are left out because their label is the ignore_class id (Keras' argument, code).
+        return ngettext("{kept} of {total} ({extra} more left out by ignore_class={ignored})",
+                        "{kept} of {total} ({extra} more left out by ignore_class={ignored})", extra).format(
+            kept=int((mask & ~ignored).sum()), total=mask.size, extra=extra, ignored=self._ignored_id)
 
     def _controls_text(self):
         kept = "; ".join(f"sample {i}: " + "".join("✓" if m else "✗" for m in row) for i, row in enumerate(self.mask))

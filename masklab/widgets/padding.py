@@ -9,6 +9,7 @@ import numbers
 import ipywidgets as widgets
 import numpy as np
 
+from masklab._i18n import _
 from masklab.display import TEXT, batch_to_html, mask_to_html
 from masklab.padding import pad_batch
 from masklab.widgets._base import _Explorer
@@ -144,6 +145,8 @@ class PaddingExplorer(_Explorer):
         self._dtype = dtype
         longest = int(first.original_lengths.max())
         style = {"description_width": "80px"}
+        # The controls are named after keras.utils.pad_sequences' arguments (padding=, truncating=, maxlen=,
+        # value=), as the lesson's code writes them: those names are not translated.
         self.padding = widgets.RadioButtons(options=["pre", "post"], value=padding, description="padding",
                                             orientation="horizontal", style=style)
         self.truncating = widgets.RadioButtons(options=["pre", "post"], value=truncating, description="truncating",
@@ -191,12 +194,24 @@ class PaddingExplorer(_Explorer):
     def _render(self):
         self.grid.value = batch_to_html(self.batch, row_labels=self._row_labels)
         lengths = ", ".join(str(n) for n in self.batch.lengths.tolist())
+        # Translators: a heading above the grid of the padded batch's mask; "mask" is Keras' boolean mask.
+        mask_heading = _("mask")
+        # Translators: the legend of the mask grid: a solid cell is a real timestep, a hatched cell is padding.
+        legend = _("(solid = real timestep, hatched = padding)")
+        # Translators: a label before the list of each padded sequence's real length (one number per row).
+        lengths_label = _("lengths")
+        # Translators: a label before the share of the padded grid's cells that are padding, e.g. "40% of cells".
+        padding_label = _("padding")
+        # Translators: the share of the padded grid's cells that are padding; {percent} is e.g. "40%".
+        padding_share = _("{percent} of cells").format(percent=f"{self.batch.padding_fraction:.0%}")
+        # Translators: a label before the number of sequences that truncation cut (were longer than maxlen).
+        truncated_label = _("truncated rows")
         self.summary.value = (
             f'<div style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;color:{TEXT}">'
-            f"<div><b>mask</b> (solid = real timestep, hatched = padding){mask_to_html(self.batch.mask)}</div>"
-            f"<div><b>lengths</b>: [{html.escape(lengths)}]<br>"
-            f"<b>padding</b>: {self.batch.padding_fraction:.0%} of cells<br>"
-            f"<b>truncated rows</b>: {int(self.batch.truncated.sum())}</div></div>"
+            f"<div><b>{mask_heading}</b> {legend}{mask_to_html(self.batch.mask)}</div>"
+            f"<div><b>{lengths_label}</b>: [{html.escape(lengths)}]<br>"
+            f"<b>{padding_label}</b>: {padding_share}<br>"
+            f"<b>{truncated_label}</b>: {int(self.batch.truncated.sum())}</div></div>"
         )
 
     def _controls_text(self):

@@ -11,6 +11,7 @@ from collections import OrderedDict
 import ipywidgets as widgets
 import numpy as np
 
+from masklab._i18n import _, ngettext
 from masklab._random import isolated_seed
 from masklab.display import TEXT
 from masklab.trace import MaskTrace, _call_and_record
@@ -39,13 +40,12 @@ class _StackError:
     Attributes:
         position: the failing layer's position in the stack (1-based int).
         name: its menu name (str).
-        previous: what it follows, ``"Masking"`` or ``"layer <k> (<menu name>)"`` (str).
+        previous: what it follows, ``"Masking"`` or ``"layer <k> (<menu name>)"`` (str, in the chosen
+            language).
         shape: the shape of the output it was given (tuple of ints).
         reason: Keras' reason, one line (str).
         skipped: how many layers after it did not run (int).
     """
-
-    HEADLINE = "this stack cannot be built"
 
     position: int
     name: str
@@ -55,19 +55,36 @@ class _StackError:
     skipped: int
 
     @property
+    def headline(self) -> str:
+        """The headline, with its colon (str, in the chosen language)."""
+        # Translators: the bold start of the PropagationExplorer's error line; the details follow the colon.
+        return _("this stack cannot be built:")
+
+    @property
     def detail(self) -> str:
         """Everything after the headline: the layer, its input and Keras' reason (str)."""
-        rest = f"; the {self.skipped} layer(s) after it did not run" if self.skipped else ""
-        return (f"layer {self.position} ({self.name}) cannot take the output of {self.previous}, "
-                f"shape {self.shape}: {self.reason}{rest}")
+        fields = {"position": self.position, "name": self.name, "previous": self.previous,
+                  "shape": str(self.shape), "reason": self.reason, "skipped": self.skipped}
+        if not self.skipped:
+            # Translators: {name} is a layer's menu name (e.g. LSTM), {previous} "Masking" or "layer 2 (Dense)",
+            # {shape} a tuple such as (2, 3), {reason} Keras' own error message (in English).
+            return _("layer {position} ({name}) cannot take the output of {previous}, shape {shape}: "
+                     "{reason}").format(**fields)
+        # Translators: as "layer {position} ({name}) cannot take the output of ...", then how many of the
+        # layers after it were not run. The English keeps "layer(s)" in both forms.
+        return ngettext("layer {position} ({name}) cannot take the output of {previous}, shape {shape}: "
+                        "{reason}; the {skipped} layer(s) after it did not run",
+                        "layer {position} ({name}) cannot take the output of {previous}, shape {shape}: "
+                        "{reason}; the {skipped} layer(s) after it did not run",
+                        self.skipped).format(**fields)
 
     def __str__(self) -> str:
-        return f"{self.HEADLINE}: {self.detail}"
+        return f"{self.headline} {self.detail}"
 
     def to_html(self) -> str:
         """The error as an alert paragraph (str), the headline in bold."""
         return (f"<p class='masklab-stack-error' role='alert' style='{_PROBLEM}'>"
-                f"<b>&#10006; {html.escape(self.HEADLINE)}:</b> {html.escape(self.detail)}</p>")
+                f"<b>&#10006; {html.escape(self.headline)}</b> {html.escape(self.detail)}</p>")
 
 
 class PropagationExplorer(_Explorer):
@@ -144,10 +161,16 @@ class PropagationExplorer(_Explorer):
         self.error = None
         self.stack = widgets.TagsInput(value=layers, allowed_tags=self.menu, allow_duplicates=True,
                                        layout=widgets.Layout(width="auto"))
+        # The layers' menu names (Dense, LSTM(return_sequences), ...) are Keras code: not translated.
         self.add = widgets.Combobox(options=self.menu, value="", ensure_option=False, continuous_update=False,
-                                    placeholder="type a layer name, press Enter", description="add a layer",
+                                    # Translators: the hint in the empty box; "Enter" is the key.
+                                    placeholder=_("type a layer name, press Enter"),
+                                    # Translators: the label of the box where a layer's name is typed.
+                                    description=_("add a layer"),
                                     style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
-        self.suggestions = [widgets.Button(description=name, tooltip=f"add {name} at the end of the stack",
+        # Translators: the tooltip of a button that adds the layer {name} (e.g. LSTM) after the others.
+        tooltip = _("add {name} at the end of the stack")
+        self.suggestions = [widgets.Button(description=name, tooltip=tooltip.format(name=name),
                                            layout=widgets.Layout(width="auto"))
                             for name in self.menu]
         self.message = widgets.HTML()
@@ -156,10 +179,12 @@ class PropagationExplorer(_Explorer):
         self.add.observe(self._on_add, names="value")
         for button in self.suggestions:
             button.on_click(self._on_suggestion)
-        help_text = widgets.HTML(
-            f"<div style='{_NOTE}'>Input (2 sequences, lengths 3 and 5, padded to 6) &rarr; Masking(0.0) &rarr; "
-            "your layers (the tags below, in order: drag to reorder, &times; to remove). Add a layer: type its "
-            "name and press Enter, or click a name.</div>")
+        # Translators: the explorer's model, then how to use it. "Input" and "Masking(0.0)" are Keras code;
+        # keep the HTML entities (&rarr; an arrow, &times; the tags' remove cross); "Enter" is the key.
+        how = _("Input (2 sequences, lengths 3 and 5, padded to 6) &rarr; Masking(0.0) &rarr; your layers (the "
+                "tags below, in order: drag to reorder, &times; to remove). Add a layer: type its name and press "
+                "Enter, or click a name.")
+        help_text = widgets.HTML(f"<div style='{_NOTE}'>{how}</div>")
         super().__init__([
             help_text,
             self.stack,
@@ -182,8 +207,10 @@ class PropagationExplorer(_Explorer):
 
     def _append(self, name):
         self.stack.value = [*self.stack.value, name]
-        self.message.value = (f"<span role='status' style='{_TEXT}'>&#10004; added {html.escape(name)} as layer "
-                              f"{len(self.stack.value)}</span>")
+        # Translators: a status line after a layer was added; {name} is its menu name (e.g. LSTM), {position}
+        # its place in the stack (1 is the first layer after Masking).
+        added = _("added {name} as layer {position}").format(name=html.escape(name), position=len(self.stack.value))
+        self.message.value = f"<span role='status' style='{_TEXT}'>&#10004; {added}</span>"
 
     def _on_add(self, change=None):
         text = self.add.value.strip()
@@ -191,10 +218,12 @@ class PropagationExplorer(_Explorer):
             return
         name = self._resolve(text)
         if name is None:
+            # Translators: {text} is what was typed, {names} the layers' menu names (Keras code); &ldquo; and
+            # &rdquo; are the quotation marks around it (HTML entities: replace them by your own quotes if needed).
+            unknown = _("unknown layer &ldquo;{text}&rdquo;; the accepted names are: {names}").format(
+                text=html.escape(text), names=html.escape(", ".join(self.menu)))
             self.message.value = (
-                f"<span role='alert' style='{_PROBLEM};display:inline-block'>&#10006; unknown layer "
-                f"&ldquo;{html.escape(text)}&rdquo;; the accepted names are: {html.escape(', '.join(self.menu))}"
-                "</span>")
+                f"<span role='alert' style='{_PROBLEM};display:inline-block'>&#10006; {unknown}</span>")
         else:
             self._append(name)  # first, so the new view goes out before the box is cleared
         self.add.value = ""  # the box is always left empty, so a rejected entry cannot spoil the next one
@@ -259,7 +288,9 @@ class PropagationExplorer(_Explorer):
             if step.error is not None:
                 problem = _StackError(
                     position=end, name=names[end - 1],
-                    previous="Masking" if end == 1 else f"layer {end - 1} ({names[end - 2]})",
+                    # Translators: the layer a failing layer follows in the stack: its position and menu name.
+                    previous="Masking" if end == 1 else _("layer {position} ({name})").format(
+                        position=end - 1, name=names[end - 2]),
                     shape=tuple(self._run(names[:end - 1]).output.shape), reason=step.error,
                     skipped=len(names) - end)
                 break
