@@ -54,3 +54,28 @@ def _doctest_names(request, doctest_namespace):
         import masklab
 
         doctest_namespace.update(np=np, keras=keras, masklab=masklab)
+
+
+class _Capitals:
+    """A stand-in message catalogue: every message in capitals, but for its {fields}, HTML tags and
+    entities; a text that went through masklab's _() or ngettext() shows in capitals, one that did
+    not stays as it was."""
+
+    _KEEP = __import__("re").compile(r"(\{[^{}]*\}|<[^<>]*>|&#?\w+;)")
+
+    def gettext(self, message):
+        return "".join(part if self._KEEP.fullmatch(part) else part.upper() for part in self._KEEP.split(message))
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+
+@pytest.fixture
+def capitals(monkeypatch):
+    """masklab's messages in capitals (a stand-in language) for the test; English again after it."""
+    import masklab
+    import masklab._i18n
+
+    monkeypatch.setattr(masklab._i18n, "_chosen", ("xx", _Capitals()))
+    yield
+    masklab.set_language("en")

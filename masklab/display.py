@@ -25,6 +25,7 @@ import numbers
 import numpy as np
 
 from masklab._colours import GAP, INK, KEEP, PAD, REAL, SKIP, TEXT, TINT, WARN  # noqa: F401  (re-exported)
+from masklab._i18n import _, ngettext
 from masklab._validate import show as _show
 from masklab.padding import feature_values
 
@@ -139,7 +140,8 @@ def mask_to_html(mask, *, title: str = "", cell_px: int = 12) -> str:
         italics when ``mask`` is None.
     """
     if mask is None:
-        return f'<span style="color:{TEXT};font-style:italic">no mask</span>'
+        # Translators: shown where a tensor carries no Keras mask.
+        return f'<span style="color:{TEXT};font-style:italic">{_("no mask")}</span>'
     mask = np.asarray(mask, dtype=bool)
     if mask.ndim == 1:
         mask = mask[None, :]
@@ -204,8 +206,6 @@ def trace_to_html(trace) -> str:
 
 def _diagnosis_columns() -> tuple:
     """The column headings of :func:`diagnosis_to_html`, in the chosen language."""
-    from masklab._i18n import _
-
     return ("",
             # Translators: a column heading of masklab.diagnose's table; the cells below hold finding kinds,
             # identifiers such as mask_lost, which stay in English.
@@ -235,8 +235,6 @@ def diagnosis_to_html(diagnosis) -> str:
         the fix). Every row is a problem, told by more than colour: a warning
         sign, a bar at the row's start and ``data-kind='<kind>'``.
     """
-    from masklab._i18n import _, ngettext
-
     traced = getattr(diagnosis, "trace", None)
     calls = len(traced) if traced is not None else None
     if not len(diagnosis):
@@ -350,10 +348,15 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True
     if keras_value is not None and (isinstance(keras_value, bool) or not isinstance(keras_value, numbers.Real)):
         raise TypeError(f"keras_value must be a real number (the loss Keras reported), got {_show(keras_value)}")
     e = explanation
-    kept = [(index, c) for index, _, w, c in e.rows() if w != 0]
-    terms = " + ".join(f"{c:.4f}" for _, c in kept[:12]) + (" + …" if len(kept) > 12 else "")
-    numerator = f"{terms} = {e.numerator:.4f}" if kept else f"{e.numerator:.4f} (every element is masked)"
-    top = max((abs(loss) for _, loss, _, _ in e.rows()), default=0.0) or 1.0
+    kept = [(index, c) for index, _loss, w, c in e.rows() if w != 0]
+    terms = " + ".join(f"{c:.4f}" for _index, c in kept[:12]) + (" + …" if len(kept) > 12 else "")
+    if kept:
+        numerator = f"{terms} = {e.numerator:.4f}"
+    else:
+        numerator = _("{numerator} (every element is masked)").format(numerator=f"{e.numerator:.4f}")
+    top = max((abs(loss) for _index, loss, _weight, _product in e.rows()), default=0.0) or 1.0
+    # Translators: a loss table's marks: a timestep the loss keeps, one the mask drops, one ignore_class drops.
+    words = {"kept": _("kept"), "masked": _("masked"), "ignored": _("ignored")}
     cell = f"padding:2px 8px;color:{TEXT};text-align:right"
     ignored = getattr(e, "ignored", None)  # True where y_true == ignore_class (masklab.losses), or None
     if y_true is not None and y_pred is not None and e.losses.ndim == 2:
@@ -361,7 +364,8 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True
         steps = e.losses.shape[1]
         for i in range(e.losses.shape[0]):
             head = "".join(f"<th scope='col' style='{_HEAD};text-align:right'>t{t}</th>" for t in range(steps))
-            table.append(f"<tr><th scope='row' style='{_HEAD};font-weight:bold'>sample {i}</th>{head}</tr>")
+            sample = _("sample {index}").format(index=i)
+            table.append(f"<tr><th scope='row' style='{_HEAD};font-weight:bold'>{sample}</th>{head}</tr>")
             for name, row in (("y_true", y_true), ("y_pred", y_pred)):
                 tds = "".join(f"<td style='{cell}'>{_value_text(row, (i, t))}</td>" for t in range(steps))
                 table.append(f"<tr><th scope='row' style='{_HEAD}'>{name}</th>{tds}</tr>")
@@ -372,26 +376,28 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True
                     background, ink = _shade(abs(loss) / top)
                     losses.append(f"<td data-kept='1' aria-label='t{t} loss {loss:.4f}, kept' "
                                   f"style='{_CELL};background:{background};color:{ink}'>{loss:.4f}</td>")
-                    marks.append(f"<td style='{cell};text-align:center'>&#10003; kept</td>")
+                    marks.append(f"<td style='{cell};text-align:center'>&#10003; {words['kept']}</td>")
                 else:
                     why = "ignored" if ignored is not None and ignored[i, t] else "masked"
                     losses.append(f"<td data-masked='1' aria-label='t{t} loss {loss:.4f}, {why}' "
                                   f"style='{_CELL};{_HATCH};font-style:italic'><s>{loss:.4f}</s></td>")
-                    marks.append(f"<td style='{cell};text-align:center;font-style:italic'>&#10007; {why}</td>")
+                    marks.append(f"<td style='{cell};text-align:center;font-style:italic'>&#10007; {words[why]}</td>")
             table.append(f"<tr><th scope='row' style='{_HEAD}'>loss</th>{''.join(losses)}</tr>")
             table.append(f"<tr><th scope='row' style='{_HEAD}'>mask</th>{''.join(marks)}</tr>")
         body = "".join(table)
     else:
         head = "".join(f"<th scope='col' style='{_HEAD};font-weight:bold'>{h}</th>"
-                       for h in ("element", "", "loss", "weight", "loss x weight"))
+                       # Translators: the columns of a loss table: which element, kept or masked, its loss,
+                       # its weight (the mask as 0/1 times any sample weight) and the product of the two.
+                       for h in (_("element"), "", _("loss"), _("weight"), _("loss x weight")))
         rows = []
         for index, loss, w, c in e.rows():
             if w == 0:
                 rows.append(f"<tr data-masked='1' style='font-style:italic'><td style='{cell}'>{index}</td>"
-                            f"<td style='{cell}'>&#10007; masked</td><td style='{cell}'>{loss:.4f}</td>"
+                            f"<td style='{cell}'>&#10007; {words['masked']}</td><td style='{cell}'>{loss:.4f}</td>"
                             f"<td style='{cell}'>{w:g}</td><td style='{cell}'><s>{c:.4f}</s></td></tr>")
             else:
-                rows.append(f"<tr><td style='{cell}'>{index}</td><td style='{cell}'>&#10003; kept</td>"
+                rows.append(f"<tr><td style='{cell}'>{index}</td><td style='{cell}'>&#10003; {words['kept']}</td>"
                             f"<td style='{cell}'>{loss:.4f}</td><td style='{cell}'>{w:g}</td>"
                             f"<td style='{cell}'><b>{c:.4f}</b></td></tr>")
         body = f"<tr>{head}</tr>" + "".join(rows)
@@ -403,7 +409,7 @@ def loss_to_html(explanation, *, y_true=None, y_pred=None, headline: bool = True
            f"(reduction={html.escape(repr(e.reduction))})"
            + (f" &nbsp; Keras: <b>{float(keras_value):.4f}</b>" if keras_value is not None else "")
            + "</p>" if headline else "")
-        + f"<p style='margin:2px 0'>numerator, the kept loss x weight: {numerator}</p>"
+        + f"<p style='margin:2px 0'>{_('numerator, the kept loss x weight: {terms}').format(terms=numerator)}</p>"
         f"<table class='masklab-loss' style='border-collapse:collapse'>{body}</table></div>"
     )
 
@@ -507,9 +513,10 @@ def embedding_steps_to_html(ids, rows, mask, outputs, *, carried=None, embedding
         if array is not None and len(array) != steps:
             raise ValueError(f"{name} must have one entry per id ({steps}), got shape {array.shape}")
     head = (f"<tr><th scope='col' style='{_HEAD}'>t</th><th scope='col' style='{_HEAD}'>id</th>"
-            f"<th scope='col' colspan='{rows.shape[1]}' style='{_HEAD}'>Embedding output (row of the matrix)</th>"
-            f"<th scope='col' style='{_HEAD}'>mask</th>"
-            f"<th scope='col' colspan='{outputs.shape[1]}' style='{_HEAD}'>LSTM output</th>"
+            f"<th scope='col' colspan='{rows.shape[1]}' style='{_HEAD}'>{_('Embedding output (row of the matrix)')}</th>"
+            # Translators: a column heading: the Keras mask at each timestep.
+            f"<th scope='col' style='{_HEAD}'>{_('mask')}</th>"
+            f"<th scope='col' colspan='{outputs.shape[1]}' style='{_HEAD}'>{_('LSTM output')}</th>"
             + (f"<th scope='col' style='{_HEAD}'></th>" if repeats is not None else "") + "</tr>")
     body = []
     for t in range(steps):
@@ -519,14 +526,15 @@ def embedding_steps_to_html(ids, rows, mask, outputs, *, carried=None, embedding
         cells = [f"<th scope='row' style='{_HEAD}'>t{t}</th>", f"<td style='{look}'>{int(ids[t])}</td>"]
         cells += [f"<td style='{look}'>{v:.2f}</td>" for v in rows[t]]
         if masked is None:
-            cells.append(f"<td style='{_HEAD};font-style:italic'>no mask</td>")
+            cells.append(f"<td style='{_HEAD};font-style:italic'>{_('no mask')}</td>")
         elif off:
-            cells.append(f"<td style='{_CELL};{_HATCH};font-style:italic'>masked</td>")
+            cells.append(f"<td style='{_CELL};{_HATCH};font-style:italic'>{_('masked')}</td>")
         else:
-            cells.append(f"<td style='{_CELL};background:{KEEP};color:#fff'>kept</td>")
+            cells.append(f"<td style='{_CELL};background:{KEEP};color:#fff'>{_('kept')}</td>")
         cells += [f"<td style='{look}'>{v:.3f}</td>" for v in outputs[t]]
         if repeats is not None:
-            note = ("= zeros" if t == 0 else f"= t{t - 1}") if repeats[t] else "new"
+            # Translators: the RNN's output at a step: carried over from the step before, or "new".
+            note = ("= zeros" if t == 0 else f"= t{t - 1}") if repeats[t] else _("new")
             flag = ' data-carried="1"' if repeats[t] else ""
             cells.append(f"<td{flag} style='{_HEAD}'>{note}</td>")
         flag = ' data-masked="1"' if off else ""
@@ -540,13 +548,14 @@ def embedding_steps_to_html(ids, rows, mask, outputs, *, carried=None, embedding
         used = {int(i) for i in ids}
         lines = []
         for i, row in enumerate(weights):
-            name = f"{i} (padding)" if i == 0 else str(i)
-            mark = " &#8592; looked up" if i in used else ""
+            name = _("{id} (padding)").format(id=i) if i == 0 else str(i)
+            # Translators: beside a row of the embedding matrix that an id of the sequence selected.
+            mark = " &#8592; " + _("looked up") if i in used else ""
             lines.append(f"<tr><th scope='row' style='{_HEAD}'>{name}</th>"
                          + "".join(f"<td style='{_CELL};background:{REAL}'>{v:.2f}</td>" for v in row)
                          + f"<td style='{_HEAD}'>{mark}</td></tr>")
         page += (f"<table class='masklab-embeddings' style='border-collapse:collapse;margin-top:6px'>"
-                 f"<caption style='font-size:12px;color:{TEXT}'>the embedding matrix, a row per id</caption>"
+                 f"<caption style='font-size:12px;color:{TEXT}'>{_('the embedding matrix, a row per id')}</caption>"
                  f"{''.join(lines)}</table>")
     return page
 
@@ -684,9 +693,9 @@ def accuracy_curves_to_html(maxlens, accuracies, *, at=None, reference=None, bas
     anchor = "end" if px(at) > width - right - 40 else "start" if px(at) < left + 40 else "middle"
     parts.append(f"<line x1='{px(at):.1f}' x2='{px(at):.1f}' y1='{top - 6}' y2='{height - bottom}' stroke='{INK}' "
                  f"stroke-width='1.5'/><text x='{px(at):.1f}' y='{top - 9}' text-anchor='{anchor}' font-size='11' "
-                 f"font-weight='bold' fill='{INK}'>{at} frames</text>")
+                 f"font-weight='bold' fill='{INK}'>{_('{count} frames').format(count=at)}</text>")
     legend = []
-    for (label, _), (colour, dash) in zip(series.items(), _SERIES):
+    for (label, _ys), (colour, dash) in zip(series.items(), _SERIES):
         dashes = f" stroke-dasharray='{dash}'" if dash else ""
         legend.append(f"<span style='display:inline-flex;align-items:center;gap:4px;margin-right:14px'>"
                       f"<svg width='30' height='10' aria-hidden='true' style='background:#fff'>"
@@ -697,13 +706,16 @@ def accuracy_curves_to_html(maxlens, accuracies, *, at=None, reference=None, bas
              f"viewBox='0 0 {width} {height}' style='max-width:100%;height:auto' "
              f"aria-label='{html.escape(f'test accuracy with the test set padded to {at} frames: {described}')}'>"
              f"{''.join(parts)}</svg>")
-    rows = [(f"<tr><th scope='col' style='{_HEAD};font-weight:bold'>model</th>"
-             f"<th scope='col' style='{_HEAD};font-weight:bold'>accuracy at {at} frames</th>"
-             f"<th scope='col' style='{_HEAD};font-weight:bold'>change from {reference} frames</th></tr>")]
+    # Translators: the columns of the capstone's table: the model, its test accuracy with the test set
+    # padded to {count} frames (timesteps), and the change from the accuracy at {reference} frames.
+    headings = (_("model"), _("accuracy at {count} frames").format(count=at),
+                _("change from {reference} frames").format(reference=reference))
+    rows = ["<tr>" + "".join(f"<th scope='col' style='{_HEAD};font-weight:bold'>{h}</th>" for h in headings) + "</tr>"]
     for label, ys in series.items():
         change = (ys[i_at] - ys[i_ref]) * 100
         dropped = change < -0.5
-        words = "unchanged" if abs(change) < 0.05 else f"{change:+.1f} points"
+        # Translators: the change of accuracy, in percentage points ("+1.5 points").
+        words = _("unchanged") if abs(change) < 0.05 else _("{change} points").format(change=f"{change:+.1f}")
         flag = ' data-dropped="1"' if dropped else ""
         bar = f";border-left:4px solid {WARN}" if dropped else ""
         rows.append(f"<tr{flag}><th scope='row' style='{_HEAD}{bar}'>{html.escape(label)}</th>"

@@ -90,8 +90,9 @@ SET_LANGUAGE = {
 }
 
 # A code cell whose output masklab writes in the chosen language: an exercise check, an explorer,
-# a diagnosis. The build re-runs a translated lesson that has one (see localize_outputs).
-LOCALIZED = re.compile(r"masklab\.check\(|masklab\.diagnose\(|\bdiagnose\(|Explorer\(")
+# a diagnosis, a masklab.display view. The build re-runs a translated lesson that has one
+# (see localize_outputs).
+LOCALIZED = re.compile(r"masklab\.check\(|\bdiagnose\(|Explorer\(|_to_html\(|masklab\.display\.")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # masklab's code is searched for calls of these (masklab/_i18n.py): _("...") and

@@ -407,21 +407,6 @@ def test_bad_input_is_named():
 
 # --- The views in the learner's language (masklab._i18n) ----------------------------------------------
 
-class _UpperCatalogue:
-    """A stand-in catalogue that upper-cases every message outside its {fields}, so a text that went
-    through _() or ngettext() shows in capitals and one that did not stays as it was."""
-
-    @staticmethod
-    def _upper(message):
-        return re.sub(r"[^{}]+(?=\{|$)|(?<=\})[^{}]+", lambda m: m.group().upper(), message)
-
-    def gettext(self, message):
-        return self._upper(message)
-
-    def ngettext(self, singular, plural, n):
-        return self._upper(singular if n == 1 else plural)
-
-
 @pytest.fixture
 def english():
     """English on entry and again on exit, whatever the test chose."""
@@ -455,10 +440,7 @@ def test_views_in_english_are_unchanged(english):
         "no findings: 4 layer calls traced, and every mask reached the layers that use it")
 
 
-def test_views_go_through_the_catalogue(english, monkeypatch):
-    import masklab._i18n
-
-    monkeypatch.setattr(masklab._i18n, "_chosen", ("xx", _UpperCatalogue()))
+def test_views_go_through_the_catalogue(english, capitals):
     result = _conv_diagnosis()
     (finding,) = result
     text = str(result)

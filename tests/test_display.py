@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from masklab import pad_batch
+from masklab import display
 from masklab.display import batch_to_html, mask_to_html
 
 
@@ -133,3 +134,22 @@ def test_feature_rows_that_drop_nothing_beside_rows_that_do():
                   dtype="float32", truncating="post")
     page = batch_to_html(b, feature=1)
     assert "<s>5.00 7.00</s>" in page and 'data-dropped="0"' in page
+
+
+def test_view_headings_go_through_the_catalogue(capitals):
+    """The words of the explorers' views are looked up; numbers, ids and Keras names are not."""
+    from masklab.losses import explain_masked_loss
+
+    steps = display.embedding_steps_to_html([1, 0], [[0.1, 0.2], [0.3, 0.4]], [True, False], [[0.5], [0.5]],
+                                            carried=[False, True], embeddings=[[0, 0], [1, 1]])
+    for words in (">EMBEDDING OUTPUT (ROW OF THE MATRIX)</th>", ">MASK</th>", ">LSTM OUTPUT</th>", ">KEPT</td>",
+                  ">MASKED</td>", ">NEW</td>", ">0 (PADDING)</th>", "&#8592; LOOKED UP", "A ROW PER ID</caption>"):
+        assert words in steps
+    explained = explain_masked_loss([[[0.0], [0.0], [0.0]]], [[[1.0], [3.0], [5.0]]], [[True, True, False]])
+    page = display.loss_to_html(explained, keras_value=5.0)
+    assert ">ELEMENT</th>" in page and ">LOSS X WEIGHT</th>" in page and "&#10007; MASKED" in page
+    assert "NUMERATOR, THE KEPT LOSS X WEIGHT: 1.0000 + 9.0000 = 10.0000" in page and "Keras: <b>5.0000</b>" in page
+    curves = display.accuracy_curves_to_html([29, 100], {"a": [0.9, 0.9], "b": [0.9, 0.5]}, at=100, reference=29)
+    assert ">ACCURACY AT 100 FRAMES</th>" in curves and ">CHANGE FROM 29 FRAMES</th>" in curves
+    assert "<b>-40.0 POINTS</b>" in curves and ">UNCHANGED</td>" in curves
+    assert "NO MASK" in display.mask_to_html(None)

@@ -1,5 +1,4 @@
 import random
-import re
 import warnings
 
 import ipywidgets as widgets
@@ -7,8 +6,6 @@ import keras
 import numpy as np
 import pytest
 
-import masklab
-import masklab._i18n
 from masklab.datasets import japanese_vowels
 from masklab.display import TEXT, mask_to_html
 from masklab.widgets import (
@@ -432,25 +429,6 @@ def test_loss_explorer_ignore_class_starts_set_and_is_refused_for_other_losses()
 
 
 # -- the explorers' words go through masklab._i18n ----------------------------------------------
-
-class _Capitals:
-    """A stand-in catalogue: every message in capitals, but for its {fields}, HTML tags and entities."""
-
-    _KEEP = re.compile(r"(\{[^{}]*\}|<[^<>]*>|&#?\w+;)")
-
-    def gettext(self, message):
-        return "".join(part if self._KEEP.fullmatch(part) else part.upper() for part in self._KEEP.split(message))
-
-    def ngettext(self, singular, plural, n):
-        return self.gettext(singular if n == 1 else plural)
-
-
-@pytest.fixture
-def capitals(monkeypatch):
-    monkeypatch.setattr(masklab._i18n, "_chosen", ("xx", _Capitals()))
-    yield
-    masklab.set_language("en")
-
 
 def test_padding_summary_and_static_note_are_unchanged_in_english():
     explorer = PaddingExplorer([[3, 1, 4, 1, 5], [9, 2]], maxlen=3)

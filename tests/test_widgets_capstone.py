@@ -131,19 +131,12 @@ def test_a_slider_change_calls_no_model(monkeypatch):
 
 
 
-class _Capitals:
-    """A stand-in catalogue: every message in capitals, but for its {fields}."""
-
-    def gettext(self, message):
-        return "".join(part if part.startswith("{") else part.upper() for part in re.split(r"(\{[^{}]*\})", message))
-
-
-def test_from_runs_shows_its_labels_in_the_chosen_language_and_keeps_english_keys(monkeypatch):
+def test_from_runs_shows_its_labels_in_the_chosen_language_and_keeps_english_keys(request):
     runs = [_run(p, m, CURVES[f"{p}, {'mask' if m else 'no mask'}"]) for p in ("post", "pre") for m in (True, False)]
     english = CapstoneExplorer.from_runs(runs).view.value
     assert "<title>post, no mask: 68.1% at 100 frames</title>" in english
     assert "<b>test accuracy against test padding length</b>" in english
-    monkeypatch.setattr(masklab._i18n, "_chosen", ("xx", _Capitals()))
+    request.getfixturevalue("capitals")  # from here on, masklab's messages in capitals
     try:
         explorer = CapstoneExplorer.from_runs(runs)
         assert explorer.maxlen.description == "TEST PADDING"
