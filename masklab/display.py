@@ -140,8 +140,8 @@ def mask_to_html(mask, *, title: str = "", cell_px: int = 12) -> str:
         italics when ``mask`` is None.
     """
     if mask is None:
-        # Translators: shown where a tensor carries no Keras mask.
-        return f'<span style="color:{TEXT};font-style:italic">{_("no mask")}</span>'
+        # English in every language: trace_masks' table (not translated) shows masks with this view.
+        return f'<span style="color:{TEXT};font-style:italic">no mask</span>'
     mask = np.asarray(mask, dtype=bool)
     if mask.ndim == 1:
         mask = mask[None, :]

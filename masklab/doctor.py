@@ -357,8 +357,8 @@ class _Reader:
             return missed, advice
         if how == "loss":
             # Translators: {name} is the name of a model output (a layer's name).
-            missed = _("The loss on output '{name}' reads that output's mask, so it counts the padded timesteps "
-                       "too.").format(name=name)
+            missed = _("The loss on output '{name}' reads that output's mask, which is now gone, so it counts the "
+                       "padded timesteps too.").format(name=name)
             # Translators: it follows another suggested fix, hence "Or"; fit(..., sample_weight=mask) is
             # Keras code, kept as it is; (batch, timesteps) is the mask's shape.
             advice = _("Or weight the loss by hand: fit(..., sample_weight=mask) with the (batch, timesteps) mask.")
