@@ -5,8 +5,9 @@ English stays the source. Each lesson has one gettext catalogue per language,
 cell's id, ``msgid`` its English source, ``msgstr`` the translation. ``locales/lesson_NN.pot`` is
 the template (the English entries alone). masklab's own messages (exercise feedback, explorer
 labels, diagnoses) are the ``masklab`` domain: ``masklab/locales/masklab.pot`` extracted from the
-``_()`` calls in masklab's code and from the exercises' data, ``masklab/locales/<lang>/LC_MESSAGES/masklab.po`` translated and
-``masklab.mo`` compiled, which masklab reads at run time (masklab/_i18n.py).
+``_()`` calls in masklab's code and from the exercises' data,
+``masklab/locales/<lang>/LC_MESSAGES/masklab.po`` translated and ``masklab.mo`` compiled, which
+masklab reads at run time (masklab/_i18n.py).
 
     python scripts/translate_lessons.py extract [NN ...]      # English -> .pot -> merged into each .po
     python scripts/translate_lessons.py build                 # catalogues -> lessons/<lang>/NN_*.ipynb, masklab .mo
@@ -32,8 +33,8 @@ translated sibling where one is built, else one folder up.
 ``check`` (run by tests/test_translations.py in the default test tier) reports every catalogue that
 is incomplete (an empty entry), stale (fuzzy, obsolete, or behind the English notebook or masklab's
 code), or whose translation drops an English code span or uses a term the glossary
-(docs/glossary.<lang>.md) marks wrong, or renames a ``{field}``; every lesson of :data:`TRANSLATED` without a catalogue or a
-built notebook; and every built notebook or compiled catalogue that differs from what ``build``
+(docs/glossary.<lang>.md) marks wrong, or renames a ``{field}``; every lesson of :data:`TRANSLATED`
+without a catalogue or a built notebook; and every built notebook or compiled catalogue that differs from what ``build``
 would write. docs/translating.md is the translator's guide.
 
 Catalogues are read and written with polib (it keeps a fuzzy entry's previous msgid across
@@ -653,6 +654,10 @@ def _execute(nb, folder: pathlib.Path):
     return nb
 
 
+class OutputsError(ValueError):
+    """A translated lesson's localized outputs are out of date, or its run is not deterministic."""
+
+
 def localize_outputs(nb, english_nb, lang: str, key: str, previous=None, run=None) -> bool:
     """Give the translated lesson ``nb`` the outputs masklab writes in ``lang``; True if it ran.
 
@@ -666,7 +671,7 @@ def localize_outputs(nb, english_nb, lang: str, key: str, previous=None, run=Non
     and returns it) runs a copy of ``nb``; without ``run`` this raises.
 
     Raises:
-        ValueError: the outputs are out of date and ``run`` is None, or a cell that writes no
+        OutputsError (a ValueError): the outputs are out of date and ``run`` is None, or a cell that writes no
             masklab message came out different from the English run (the lesson is not
             deterministic: fix the lesson, not the translation).
     """
@@ -681,7 +686,7 @@ def localize_outputs(nb, english_nb, lang: str, key: str, previous=None, run=Non
         nb.metadata["masklab"] = {"localized_outputs": copy.deepcopy(stored)}
         return False
     if run is None:
-        raise ValueError(f"its outputs in {lang} are out of date: run build (it re-runs the lesson in {lang})")
+        raise OutputsError(f"its outputs in {lang} are out of date: run build (it re-runs the lesson in {lang})")
     ran = run(copy.deepcopy(nb))
     english_cells = {cell.id: cell for cell in english_nb.cells}
     localized = []
@@ -695,7 +700,7 @@ def localize_outputs(nb, english_nb, lang: str, key: str, previous=None, run=Non
                                                                                              ensure_ascii=False)):
             if "nbval-ignore-output" in cell.metadata.get("tags", []):
                 continue  # varies from run to run (timings), and nbval does not compare it: the English stays
-            raise ValueError(f"cell {cell.id!r} writes no masklab message, but its output in {lang} differs from "
+            raise OutputsError(f"cell {cell.id!r} writes no masklab message, but its output in {lang} differs from "
                              "the English run: make the lesson deterministic (scripts/run_lessons.py)")
         for output in done.outputs:  # the English run's counts, so only the localized text differs
             if "execution_count" in output:
@@ -766,6 +771,8 @@ def build(root: pathlib.Path = ROOT, translated=None, preview=None, quiet: bool 
                 out = built_path(root, lang, lessons[number])
                 text = _built(root, lang, number, translated, lessons, draft=bool(preview), maps=maps,
                               run=functools.partial(_execute, folder=out.parent))
+            except OutputsError as error:  # about the lesson's run, not about its catalogue
+                raise SystemExit(f"{_rel(root, built_path(root, lang, lessons[number]))}: {error}") from None
             except ValueError as error:
                 raise SystemExit(f"{_rel(root, catalogue_path(root, lang, number))}: {error}; "
                                  "`check` lists every entry, `build --preview` drafts the lesson") from None

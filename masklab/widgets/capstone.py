@@ -50,6 +50,9 @@ class CapstoneExplorer(_Explorer):
             lesson 07's nearest-neighbour baseline).
         maxlen: the slider's initial length, one of ``maxlens``; None starts
             at the last (the most padding).
+        labels: optional dict of label -> the text the chart and the table
+            show for it (str); a label without an entry shows as itself.
+            :meth:`from_runs` passes the labels in the chosen language.
 
     Attributes:
         maxlens: the lengths (tuple of int).
@@ -77,14 +80,14 @@ class CapstoneExplorer(_Explorer):
 
     _kind = "capstone"
 
-    def __init__(self, maxlens, accuracies, *, trained_maxlen=None, baseline=None, maxlen=None):
+    def __init__(self, maxlens, accuracies, *, trained_maxlen=None, baseline=None, maxlen=None, labels=None):
         # Validate everything once, with the view's messages, before building controls.
         accuracy_curves_to_html(maxlens, accuracies, at=maxlen, reference=trained_maxlen, baseline=baseline)
         self.maxlens = tuple(int(n) for n in maxlens)
         self.accuracies = {label: np.asarray(values, dtype=float) for label, values in accuracies.items()}
         self.trained_maxlen = self.maxlens[0] if trained_maxlen is None else int(trained_maxlen)
         self._baseline = None if baseline is None else float(baseline)
-        self._shown = {}  # label -> the label the view shows, where from_runs translates it
+        self._shown = dict(labels or {})  # label -> the text the view shows for it
         self.maxlen = widgets.SelectionSlider(options=list(self.maxlens),
                                               # Translators: a slider: how long the test set is padded (frames).
                                               description=_("test padding"),
@@ -130,12 +133,8 @@ class CapstoneExplorer(_Explorer):
                                  f"..., test_maxlens=TEST_MAXLENS)); got {list(r.test_maxlens)} and {list(maxlens)}")
         ordered = sorted(results, key=lambda r: (not r.masking, r.padding != "post"))
         accuracies = {_run_label(r.padding, r.masking): r.test_accuracies for r in ordered}
-        explorer = cls(maxlens, accuracies, trained_maxlen=MAXLEN, baseline=baseline, maxlen=maxlen)
         shown = {_run_label(r.padding, r.masking): _run_label_shown(r.padding, r.masking) for r in ordered}
-        if shown != {label: label for label in shown}:  # another language than English: redraw
-            explorer._shown = shown
-            explorer._render()
-        return explorer
+        return cls(maxlens, accuracies, trained_maxlen=MAXLEN, baseline=baseline, maxlen=maxlen, labels=shown)
 
     @property
     def at(self) -> dict:
